@@ -1,0 +1,48 @@
+# Outside-In: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export OUTSIDEIN_DATA_DIR ?= $(CURDIR)/var
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean bench
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Outside-In needs Python 3.11 or newer")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+assets: $(STAMP)
+	@bash scripts/build-assets.sh
+
+migrate: install assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+
+demo: migrate
+	$(VENV)/bin/outsidein demo
+
+run: demo
+	$(VENV)/bin/outsidein serve
+
+browser:
+	@bash scripts/ensure-browser.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: install assets browser lint
+	@bash scripts/test.sh
+
+bench: install
+	@echo "Benchmarks live in bench/; see bench/README.md"
+
+clean:
+	rm -rf var node_modules outsidein/static/vendor

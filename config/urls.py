@@ -1,0 +1,20 @@
+"""Top-level routes: staff pages, public pages (per language), API, admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from outsidein.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("outsidein.accounts.urls")),
+    path("staff/", include("outsidein.standards.urls")),
+    path("", include("outsidein.publishing.urls_root")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("outsidein.publishing.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,23 @@
+"""What each role may do: one table, checked by selectors and views alike."""
+
+from outsidein.accounts.models import Role
+
+VIEW = "view"
+EDIT_SERVICES = "edit_services"
+EDIT_STANDARDS = "edit_standards"
+PUBLISH_STANDARDS = "publish_standards"
+MANAGE_ORGANIZATION = "manage_organization"
+MANAGE_CALENDARS = "manage_calendars"
+
+# Every role can read what is in its scope; writes are narrower.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: frozenset({VIEW, EDIT_SERVICES, EDIT_STANDARDS, PUBLISH_STANDARDS,
+                                   MANAGE_ORGANIZATION, MANAGE_CALENDARS}),
+    Role.QUALITY_LEAD: frozenset({VIEW, EDIT_SERVICES, EDIT_STANDARDS, PUBLISH_STANDARDS,
+                                  MANAGE_CALENDARS}),
+    Role.PROGRAM_MANAGER: frozenset({VIEW, EDIT_SERVICES, EDIT_STANDARDS}),
+    Role.CASE_OFFICER: frozenset({VIEW}),
+    Role.ANALYST: frozenset({VIEW}),
+    Role.AUDITOR: frozenset({VIEW}),
+    Role.EXECUTIVE: frozenset({VIEW}),
+}

@@ -1,0 +1,40 @@
+"""A user of one ministry sees nothing of another."""
+
+import pytest
+
+from outsidein.accounts.models import Role
+from outsidein.accounts.selectors import organizations_for_user, user_can
+from outsidein.accounts.permissions import EDIT_STANDARDS, VIEW
+from outsidein.standards.selectors import services_for_user
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_scope_is_the_membership_subtree():
+    gov = factories.province()
+    health = factories.ministry(gov, "health")
+    transport = factories.ministry(gov, "transport")
+    factories.service(health, code="H1")
+    factories.service(transport, code="T1")
+    alice = factories.person("alice", health, Role.ANALYST)
+
+    assert set(organizations_for_user(alice)) == {health}
+    assert [s.code for s in services_for_user(alice)] == ["H1"]
+    assert user_can(alice, VIEW, health)
+    assert not user_can(alice, VIEW, transport)
+    assert not user_can(alice, EDIT_STANDARDS, health)
+
+
+def test_government_membership_covers_every_ministry():
+    gov = factories.province()
+    health = factories.ministry(gov, "health")
+    lead = factories.person("lead", gov, Role.QUALITY_LEAD)
+    assert user_can(lead, EDIT_STANDARDS, health)
+    assert set(organizations_for_user(lead)) == {gov, health}
+
+
+def test_no_membership_no_scope():
+    factories.province()
+    nobody = factories.person("nobody")
+    assert not organizations_for_user(nobody).exists()

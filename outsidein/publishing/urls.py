@@ -1,0 +1,6 @@
+from django.urls import path
+
+from outsidein.publishing import views
+
+app_name = "public"
+urlpatterns = [path("", views.index, name="index")]

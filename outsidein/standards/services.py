@@ -1,0 +1,194 @@
+"""Writes: services, standards and their versions, guarantees."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from outsidein.accounts.models import Organization
+from outsidein.common.audit import audit_record
+from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
+from outsidein.standards.vocabulary import VersionStatus
+
+SERVICE_FIELDS = {
+    "name_en", "name_fr", "description_en", "description_fr", "has_fee", "fee_amount",
+    "fees_en", "fees_fr", "line_of_business", "program_en", "program_fr", "client_types",
+    "channels", "delivery", "delivery_partner", "contact_en", "contact_fr", "url_en", "url_fr",
+    "is_public", "source", "source_attributes",
+}
+VERSION_FIELDS = {
+    "name_en", "name_fr", "text_en", "text_fr", "pledge_en", "pledge_fr", "redress_en",
+    "redress_fr", "standard_type", "channel", "clock_start", "clock_stop", "clock_pauses",
+    "unit", "threshold", "target_share", "calendar", "source_attributes",
+}
+
+
+def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+
+
+def unique_service_slug(name: str, code: str) -> str:
+    """A stable, unique public slug for a service."""
+    base = (slugify(name)[:90] or "service").strip("-")
+    candidate = f"{base}-{slugify(code)}"[:120] if code else base
+    n = 2
+    slug = candidate
+    while Service.objects.filter(slug=slug).exists():
+        slug = f"{candidate[:110]}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def service_create(*, organization: Organization, code: str, by=None, **fields) -> Service:
+    """Add a service to the inventory."""
+    _check_fields(fields, SERVICE_FIELDS)
+    service = Service(organization=organization, code=code,
+                      slug=unique_service_slug(fields.get("name_en", ""), code), **fields)
+    service.full_clean()
+    service.save()
+    audit_record(actor=by, action="service.create", obj=service, summary=service.name_en)
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, by=None, **fields) -> list[str]:
+    """Change a service; returns the names of the fields that changed."""
+    _check_fields(fields, SERVICE_FIELDS | {"organization"})
+    changes = {}
+    for key, value in fields.items():
+        before = getattr(service, key)
+        if before != value:
+            changes[key] = [before, value]
+            setattr(service, key, value)
+    if not changes:
+        return []
+    service.full_clean()
+    service.save()
+    audit_record(actor=by, action="service.update", obj=service, changes=changes)
+    return sorted(changes)
+
+
+@transaction.atomic
+def standard_create(*, organization: Organization, code: str, service: Service | None = None,
+                    is_common: bool = False, by=None, **fields) -> StandardVersion:
+    """Create a standard with its first (draft) version."""
+    _check_fields(fields, VERSION_FIELDS)
+    if service is not None and service.organization_id != organization.pk:
+        raise ValidationError(_("The service belongs to another organization."))
+    standard = ServiceStandard(organization=organization, service=service, code=code,
+                               is_common=is_common)
+    standard.full_clean()
+    standard.save()
+    version = StandardVersion(standard=standard, number=1, created_by=by, **fields)
+    version.full_clean()
+    version.save()
+    audit_record(actor=by, action="standard.create", obj=standard, summary=version.name_en)
+    return version
+
+
+@transaction.atomic
+def standard_revise(*, standard: ServiceStandard, by=None, change_note: str = "",
+                    **fields) -> StandardVersion:
+    """Edit a standard: the open draft changes in place; a published one gets a new draft."""
+    _check_fields(fields, VERSION_FIELDS)
+    standard = ServiceStandard.objects.select_for_update().get(pk=standard.pk)
+    draft = standard.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        latest = standard.versions.order_by("-number").first()
+        draft = StandardVersion(standard=standard, number=latest.number + 1, created_by=by,
+                                **{f: getattr(latest, f) for f in VERSION_FIELDS})
+    changes = {}
+    for key, value in fields.items():
+        before = getattr(draft, key)
+        if before != value:
+            changes[key] = [before, value]
+            setattr(draft, key, value)
+    draft.change_note = change_note or draft.change_note
+    draft.full_clean()
+    draft.save()
+    audit_record(actor=by, action="standard.revise", obj=standard,
+                 summary=f"v{draft.number}: {change_note}", changes=changes)
+    return draft
+
+
+def publication_problems(version: StandardVersion) -> list[str]:
+    """Why a version cannot be published (empty when it can)."""
+    problems = []
+    guarantee = Guarantee.objects.filter(standard=version.standard).first()
+    if guarantee is not None and not guarantee.is_approved:
+        problems.append(_("The guarantee has no recorded approval (approving body, date and "
+                          "reference)."))
+    for field in ("name_fr", "text_fr"):
+        if not getattr(version, field).strip():
+            problems.append(_("The French text is missing."))
+            break
+    return problems
+
+
+@transaction.atomic
+def standard_publish(*, version: StandardVersion, by=None,
+                     effective_from: dt.date | None = None) -> StandardVersion:
+    """Publish a draft; the version it replaces ends the day before."""
+    version = StandardVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    problems = publication_problems(version)
+    if problems:
+        raise ValidationError(problems)
+    effective_from = effective_from or timezone.localdate()
+    previous = (version.standard.versions.filter(status=VersionStatus.PUBLISHED)
+                .exclude(pk=version.pk).order_by("-number").first())
+    if previous is not None:
+        if previous.effective_from and effective_from <= previous.effective_from:
+            raise ValidationError(_("A new version must take effect after %(date)s.")
+                                  % {"date": previous.effective_from.isoformat()})
+        previous.status = VersionStatus.SUPERSEDED
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+        previous.save(update_fields=["status", "effective_to"])
+    version.status = VersionStatus.PUBLISHED
+    version.effective_from = effective_from
+    version.published_at = timezone.now()
+    version.published_by = by
+    version.full_clean()
+    version.save()
+    audit_record(actor=by, action="standard.publish", obj=version.standard,
+                 summary=f"v{version.number} from {effective_from.isoformat()}")
+    return version
+
+
+@transaction.atomic
+def standard_discard_draft(*, standard: ServiceStandard, by=None) -> None:
+    """Throw away the open draft (published history is untouched)."""
+    draft = standard.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        return
+    if standard.versions.count() == 1:
+        raise ValidationError(_("This is the only version; delete the standard instead."))
+    audit_record(actor=by, action="standard.discard_draft", obj=standard,
+                 summary=f"v{draft.number}")
+    draft.delete()
+
+
+GUARANTEE_FIELDS = {"remedy_kind", "refund_amount", "fee_share", "remedy_en", "remedy_fr",
+                    "approving_body", "approved_on", "approval_reference"}
+
+
+@transaction.atomic
+def guarantee_set(*, standard: ServiceStandard, by=None, **fields) -> Guarantee:
+    """Attach or change the guarantee on a standard."""
+    _check_fields(fields, GUARANTEE_FIELDS)
+    guarantee = Guarantee.objects.filter(standard=standard).first() or Guarantee(standard=standard)
+    for key, value in fields.items():
+        setattr(guarantee, key, value)
+    guarantee.full_clean()
+    guarantee.save()
+    audit_record(actor=by, action="guarantee.set", obj=standard,
+                 summary="approved" if guarantee.is_approved else "awaiting approval")
+    return guarantee

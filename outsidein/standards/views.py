@@ -1,0 +1,9 @@
+"""Staff pages: the service inventory, standards and their history."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+
+@login_required
+def home(request):
+    return redirect("staff:home")
