@@ -35,6 +35,7 @@ class Unit(models.TextChoices):
     BUSINESS_HOURS = "business_hours", _("business hours")
     BUSINESS_DAYS = "business_days", _("business days")
     CALENDAR_DAYS = "calendar_days", _("calendar days")
+    COUNT = "count", _("times (a count)")
     NONE = "none", _("no unit (yes/no)")
 
 
