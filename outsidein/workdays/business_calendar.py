@@ -47,9 +47,7 @@ class Calendar:
     holiday_policy: HolidayPolicy | None = None
     closures: tuple[Closure, ...] = ()
     parent: Calendar | None = None
-    _cache: dict[Any, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         parent = self.parent
@@ -107,9 +105,7 @@ class Calendar:
             for closure in self.all_closures:
                 if closure.on.year == year:
                     previous = found.get(closure.on)
-                    found[closure.on] = (
-                        closure.name if previous is None else f"{previous}; {closure.name}"
-                    )
+                    found[closure.on] = closure.name if previous is None else f"{previous}; {closure.name}"
             self._cache[key] = found
         return self._cache[key]
 
@@ -133,9 +129,7 @@ def _validate_hours(hours: Iterable[WeeklyHours]) -> tuple[WeeklyHours, ...]:
             raise TypeError(f"Calendar.hours items must be WeeklyHours, got {item!r}")
     starts = [h.effective_from for h in items]
     if len(set(starts)) != len(starts):
-        raise ValueError(
-            f"Calendar.hours has two WeeklyHours with the same effective_from: {starts}"
-        )
+        raise ValueError(f"Calendar.hours has two WeeklyHours with the same effective_from: {starts}")
     return tuple(sorted(items, key=lambda h: (h.effective_from is not None, h.effective_from)))
 
 

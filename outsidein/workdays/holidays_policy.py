@@ -66,17 +66,11 @@ class HolidayPolicy:
     observe_substitute_days: bool = True
     optional_holidays: frozenset[str] = frozenset()
     excluded_holidays: frozenset[str] = frozenset()
-    _cache: dict[Any, Any] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "optional_holidays", _as_keys(self.optional_holidays, "optional_holidays")
-        )
-        object.__setattr__(
-            self, "excluded_holidays", _as_keys(self.excluded_holidays, "excluded_holidays")
-        )
+        object.__setattr__(self, "optional_holidays", _as_keys(self.optional_holidays, "optional_holidays"))
+        object.__setattr__(self, "excluded_holidays", _as_keys(self.excluded_holidays, "excluded_holidays"))
         if self.country is not None:
             try:
                 # Fail at configuration time, not on the first computation.

@@ -73,7 +73,5 @@ def holidays_between(cal: Calendar, start: date, end: date) -> dict[date, str]:
     require_date(end, "end")
     found: dict[date, str] = {}
     for year in range(start.year, end.year + 1):
-        found.update(
-            (day, name) for day, name in cal.holidays_in_year(year).items() if start <= day <= end
-        )
+        found.update((day, name) for day, name in cal.holidays_in_year(year).items() if start <= day <= end)
     return found
