@@ -21,3 +21,10 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return [f"outsidein database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}",
             f"outsidein require services: {REQUIRE_SERVICES}"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing is deliberately slow; tests check behaviour, not the hash cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "outsidein.calendars",
     "outsidein.standards",
     "outsidein.publishing",
+    "outsidein.demo",
     "outsidein.api",
 ]
 
@@ -115,6 +116,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "outsidein" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -69,6 +69,9 @@ class CalendarHours(models.Model):
     class Meta:
         ordering = ["effective_from", "weekday", "opens"]
 
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
     def clean(self):
         if self.opens >= self.closes:
             raise ValidationError(_("Opening time must be before closing time."))
@@ -85,6 +88,9 @@ class CalendarClosure(models.Model):
     class Meta:
         ordering = ["on"]
         constraints = [models.UniqueConstraint(fields=["calendar", "on"], name="closure_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.on.isoformat()} {self.name_en}"
 
     @property
     def name(self) -> str:

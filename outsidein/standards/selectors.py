@@ -58,3 +58,9 @@ def version_in_force(standard: ServiceStandard, on: dt.date) -> StandardVersion 
 def current_version(standard: ServiceStandard) -> StandardVersion | None:
     """The latest published version (what the public sees)."""
     return standard.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
+def service_lines_of_business(queryset: QuerySet[Service]) -> list[str]:
+    """Distinct non-empty lines of business among the services."""
+    return sorted(set(queryset.exclude(line_of_business="")
+                      .values_list("line_of_business", flat=True)))

@@ -81,7 +81,8 @@ _UNITS = {
 _PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bpour\s?cent\b|\b\d+\s+(?:times\s+)?out of\s+\d+\b"
                       r"|\b\d+\s+fois sur\s+\d+\b", re.IGNORECASE)
 _DURATION = {
-    "en": r"\s*(?:business\s+|working\s+|calendar\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|rings?)\b",
+    "en": (r"\s*(?:business\s+|working\s+|calendar\s+)?"
+           r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|rings?)\b"),
     "fr": r"\s*(?:secondes?|minutes?|heures?|jours?|semaines?|mois|sonneries?)\b",
 }
 # A range is two numbers joined by a dash, "to"/"à" or "between … and", followed by a duration;

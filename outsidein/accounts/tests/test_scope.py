@@ -3,8 +3,8 @@
 import pytest
 
 from outsidein.accounts.models import Role
-from outsidein.accounts.selectors import organizations_for_user, user_can
 from outsidein.accounts.permissions import EDIT_STANDARDS, VIEW
+from outsidein.accounts.selectors import organizations_for_user, user_can
 from outsidein.standards.selectors import services_for_user
 from tests import factories
 
