@@ -1,6 +1,7 @@
 """Who is calling: a bearer token for machine clients, or a signed-in staff session."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -43,7 +44,7 @@ class StaffSessionAuth(APIKeyCookie):
         if user is None or not user.is_authenticated or not user.is_active:
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise Forbidden("CSRF check failed: send the X-CSRFToken header.")
+            raise Forbidden(_("CSRF check failed: send the X-CSRFToken header."))
         return user
 
 

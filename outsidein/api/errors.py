@@ -83,7 +83,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return _("Ensure this value is less than or equal to %(limit_value)s.") % {
             "limit_value": ctx.get("le", ctx.get("lt", ""))}
     if kind in {"enum", "literal_error"}:
-        return _("Value %(value)r is not a valid choice.") % {"value": error.get("input")}
+        return _("Select a valid choice. That choice is not one of the available choices.")
     if kind == "null_character":
         return _("Null characters are not allowed.")
     if kind == "extra_forbidden":
@@ -171,7 +171,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request, exc):
         code = {401: NOT_AUTHENTICATED, 403: PERMISSION_DENIED, 404: NOT_FOUND,
                 405: METHOD_NOT_ALLOWED, 409: CONFLICT}.get(exc.status_code, BAD_REQUEST)
-        return _respond(api, request, exc.status_code, code, str(exc))
+        # ninja raises 400 when the body is not JSON; its message is English only.
+        message = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
+        return _respond(api, request, exc.status_code, code, message)
 
     @api.exception_handler(SuspiciousOperation)
     def bad_request(request, exc):

@@ -1,6 +1,6 @@
 """The service inventory: search, read, add and change services in the caller's scope."""
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from outsidein.accounts.permissions import EDIT_SERVICES
@@ -51,7 +51,7 @@ def service_add(request, payload: ServiceCreate):
     require(request.auth, EDIT_SERVICES, organization)
     service = service_create(organization=organization, code=fields.pop("code"),
                              by=request.auth, **fields)
-    return 201, service_or_404(request.auth, service.pk)
+    return Status(201, service_or_404(request.auth, service.pk))
 
 
 @router.patch("/{service_id}", response={200: ServiceOut, **WRITE_ERRORS},

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from outsidein.accounts.permissions import EDIT_STANDARDS, PUBLISH_STANDARDS
@@ -97,7 +97,7 @@ def standard_add(request, payload: StandardCreate):
     version = standard_create(organization=organization, service=service,
                               code=fields.pop("code"), is_common=fields.pop("is_common", False),
                               by=user, **fields)
-    return 201, standard_or_404(user, version.standard_id)
+    return Status(201, standard_or_404(user, version.standard_id))
 
 
 @router.patch("/{standard_id}", response={200: StandardDetail, **WRITE_ERRORS},
