@@ -140,9 +140,10 @@ def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
     """Close of business on the days-th business day after start's receipt day.
 
     The receipt day is start's local date, or the next business day if that date
-    is not one; days=0 means the receipt day itself. Negative days: opening of the
-    -days-th business day before start's local date. In every case
-    business_time_between(cal, start, result).days == days.
+    is not one; days=0 means the receipt day itself. When that day's hours run to
+    midnight, its close is 23:59:59, since midnight already belongs to the next date.
+    Negative days: opening of the -days-th business day before start's local date.
+    In every case business_time_between(cal, start, result).days == days.
     """
     local = _local_date(cal, epoch_seconds(require_aware(start, "start")))
     if days >= 0:
@@ -150,7 +151,7 @@ def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
         for info in _days_forward(cal, local):
             if info.is_business_day:
                 if remaining == 0:
-                    return from_epoch(info.closes, cal.zone)
+                    return from_epoch(_close_of_business(cal, info), cal.zone)
                 remaining -= 1
     else:
         remaining = -days
@@ -160,6 +161,12 @@ def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
                 if remaining == 0:
                     return from_epoch(info.opens, cal.zone)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _close_of_business(cal: Calendar, info: DayInfo) -> int:
+    close = info.closes
+    # A close at midnight is dated the next day and would add a business day.
+    return close - 1 if _local_date(cal, close) != info.day else close
 
 
 def _local_date(cal: Calendar, t: int) -> date:
