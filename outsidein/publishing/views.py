@@ -1,6 +1,16 @@
 """Public pages: service directory and one page per service, in English and French."""
 
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+
+from outsidein.publishing.selectors import (
+    directory_groups,
+    public_service_by_slug,
+    service_page,
+)
+
+MAX_QUERY_LENGTH = 200
 
 
 def root(request):
@@ -8,4 +18,20 @@ def root(request):
 
 
 def index(request):
-    return render(request, "publishing/index.html", {})
+    """The service directory, grouped by organization, with a plain GET search."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    groups = directory_groups(text=query, language=get_language())
+    return render(request, "publishing/index.html", {
+        "query": query,
+        "groups": groups,
+        "service_count": sum(len(g.services) for g in groups),
+    })
+
+
+def service(request, slug: str):
+    """One public service: what it is, fees, how to reach it, its standards, how to complain."""
+    found = public_service_by_slug(slug)
+    if found is None:
+        raise Http404("No public service with this address.")
+    return render(request, "publishing/service.html",
+                  {"page": service_page(service=found, language=get_language())})

@@ -1,0 +1,50 @@
+"""Template helpers for the public pages: targets in plain words, this page in the other language."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import translate_url
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter
+def target_phrase(share: Decimal | None) -> str:
+    """A target share in plain words: 0.8 → "8 times out of 10 (80%)"."""
+    if share is None:
+        return ""
+    share = Decimal(share)
+    shown = share_percent(share)
+    if share >= 1:
+        return gettext("every time (100%)")
+    if (share * 10) == (share * 10).to_integral_value() and share > 0:
+        return gettext("%(times)s times out of 10 (%(percent)s%%)") % {
+            "times": int(share * 10), "percent": shown}
+    return gettext("%(percent)s%% of the time") % {"percent": shown}
+
+
+@register.filter
+def share_percent(share: Decimal | None) -> str:
+    """A share of 0 to 1 as a localized percentage number: 0.5 → "50", 0.125 → "12.5"."""
+    if share is None:
+        return ""
+    percent = Decimal(share) * 100
+    if percent == percent.to_integral_value():
+        return str(int(percent))
+    return number_format(percent.quantize(Decimal("0.1")), decimal_pos=1, use_l10n=True)
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language: str) -> str:
+    """The current page's address in the other language (unchanged where it has none).
+
+    Computed while rendering, when the page's own language is active: Django's set_language
+    translates `next` only when the language of its own request matches the page's prefix,
+    which is not the case for a visitor whose browser prefers the other language.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
