@@ -1,0 +1,94 @@
+"""The `outsidein` console script: a thin argparse front over Django management commands."""
+
+import argparse
+import os
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outsidein",
+        description="Outside-In: service standards, compliance, feedback and client surveys.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    inventory = commands.add_parser("inventory", help="import or export the service inventory")
+    actions = inventory.add_subparsers(dest="action", required=True, metavar="ACTION")
+    load = actions.add_parser("import", help="add or update services from a file")
+    load.add_argument("file", help="CSV file to read")
+    load.add_argument("--format", required=True, help="layout of the file: gc")
+    load.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
+    dump = actions.add_parser("export", help="write services to a file")
+    dump.add_argument("file", help="CSV file to write")
+    dump.add_argument("--format", required=True, help="layout of the file: gc")
+    dump.add_argument("--organization", action="append", default=[], metavar="CODE",
+                      help="only this organization and those beneath it (repeatable)")
+
+    serve = commands.add_parser("serve", help="serve the application on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+    demo = commands.add_parser("demo", help="load the demonstration organization")
+    demo.add_argument("--reset", action="store_true", help="remove the demo data first")
+
+    migrate = commands.add_parser("migrate", help="create or update the database tables")
+    migrate.add_argument("args", nargs=argparse.REMAINDER, help="options for Django's migrate")
+
+    manage = commands.add_parser("manage", help="run any Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
+    return parser
+
+
+def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The management command and arguments an `outsidein` command line stands for."""
+    if args.command == "inventory":
+        argv = [args.action, args.file, "--format", args.format]
+        if args.action == "import" and args.dry_run:
+            argv.append("--dry-run")
+        for code in getattr(args, "organization", []):
+            argv += ["--organization", code]
+        return "inventory", argv
+    if args.command == "serve":
+        return "serve", ["--host", args.host, "--port", str(args.port)]
+    if args.command == "demo":
+        return "demo", ["--reset"] if args.reset else []
+    raise ValueError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; expected failures print one line and return a non-zero status."""
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command, execute_from_command_line, get_commands
+    from django.core.management.base import CommandError
+    from django.db import DatabaseError
+
+    if args.command in ("migrate", "manage"):
+        # Every option of the Django command works as documented there.
+        prefix = ["outsidein", "migrate"] if args.command == "migrate" else ["outsidein manage"]
+        execute_from_command_line([*prefix, *args.args])
+        return 0
+
+    name, command_args = _command_args(args)
+    if name not in get_commands():
+        print(f"outsidein: error: the {name!r} command is not installed", file=sys.stderr)
+        return 1
+    try:
+        call_command(name, *command_args)
+    except CommandError as exc:
+        print(f"outsidein: error: {exc}", file=sys.stderr)
+        return getattr(exc, "returncode", 1) or 1
+    except DatabaseError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"outsidein: database error: {first_line} (has `outsidein migrate` been run?)",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
