@@ -4,6 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from outsidein.accounts.models import Organization
 from outsidein.common.models import bilingual
@@ -160,7 +161,8 @@ def service_page(*, service: Service, language: str) -> ServicePage:
                or any(item.guarantee is not None
                       and _missing(item.guarantee, GUARANTEE_CONTENT, language)
                       for item in everything))
-    channels = [str(Channel(c).label) for c in service.channels if c in Channel.values]
+    with translation.override(_lang(language)):
+        channels = [str(Channel(c).label) for c in service.channels if c in Channel.values]
     return ServicePage(
         service=service,
         channels=channels,
