@@ -49,7 +49,10 @@ class InventoryReader:
             header = next(self._reader)
         except StopIteration:
             raise InventoryFileError("the file is empty") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            raise InventoryFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                                     ) from None
+        except csv.Error as exc:
             raise InventoryFileError(f"line 1: not a readable CSV header ({exc})") from None
         self.columns: list[str] = [_column_name(name) for name in header]
         repeated = sorted({c for c in self.columns if self.columns.count(c) > 1})
