@@ -56,7 +56,10 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; expected failures print one line and return a non-zero status."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    passthrough = bool(argv) and argv[0] in ("migrate", "manage") and "-h" not in argv[:2]
+    # argparse's REMAINDER drops leading options ("migrate --noinput"), so these skip it.
+    args = None if passthrough else _parser().parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -65,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management.base import CommandError
     from django.db import DatabaseError
 
-    if args.command in ("migrate", "manage"):
+    if passthrough:
         # Every option of the Django command works as documented there.
-        prefix = ["outsidein", "migrate"] if args.command == "migrate" else ["outsidein manage"]
-        execute_from_command_line([*prefix, *args.args])
+        prefix = ["outsidein", "migrate"] if argv[0] == "migrate" else ["outsidein manage"]
+        execute_from_command_line([*prefix, *argv[1:]])
         return 0
 
     name, command_args = _command_args(args)

@@ -76,4 +76,4 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"no such directory: {path.parent}")
         written = inventory_export_gc(file=path, organizations=organizations)
-        self.stdout.write(f"Wrote {written:,} rows to {path}")
+        self.stdout.write(f"Wrote {written:,} row{'' if written == 1 else 's'} to {path}")
