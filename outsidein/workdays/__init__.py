@@ -15,16 +15,19 @@ from .holidays_policy import HOLIDAY_KEYS, HolidayPolicy
 from .hours import END_OF_DAY, TimeSlot, WeeklyHours
 from .table import (
     CALENDAR_TABLE_COLUMNS,
+    OPEN_INTERVAL_COLUMNS,
     CalendarDay,
     calendar_table,
     calendar_table_columns,
     holidays_between,
+    open_interval_table_columns,
 )
 
 __all__ = [
     "CALENDAR_TABLE_COLUMNS",
     "END_OF_DAY",
     "HOLIDAY_KEYS",
+    "OPEN_INTERVAL_COLUMNS",
     "BusinessDuration",
     "Calendar",
     "CalendarDay",
@@ -41,5 +44,6 @@ __all__ = [
     "is_business_day",
     "is_open",
     "next_open_instant",
+    "open_interval_table_columns",
     "open_intervals",
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from .business_calendar import Calendar
 from .days import year_table
-from .instants import require_date
+from .instants import from_epoch, require_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,35 @@ def calendar_table_columns(cal: Calendar, start: date, end: date) -> dict[str, l
             strict=True,
         )
     )
+
+
+OPEN_INTERVAL_COLUMNS: tuple[str, ...] = ("date", "start", "end", "open_seconds_before")
+
+
+def open_interval_table_columns(cal: Calendar, start: date, end: date) -> dict[str, list[Any]]:
+    """Every open interval of the dates [start, end], with open seconds before it since start.
+
+    Lets an engine compute open seconds up to any instant t with an as-of join on
+    the interval starting last at or before t: open_seconds_before + min(t, end) - start.
+    """
+    require_date(start, "start")
+    require_date(end, "end")
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    columns: dict[str, list[Any]] = {name: [] for name in OPEN_INTERVAL_COLUMNS}
+    zone, before = cal.zone, 0
+    for year in range(start.year, end.year + 1):
+        table = year_table(cal, year)
+        lo = table.index(start) if year == start.year else 0
+        hi = table.index(end) + 1 if year == end.year else len(table.days)
+        for info in table.days[lo:hi]:
+            for a, b in info.intervals:
+                columns["date"].append(info.day)
+                columns["start"].append(from_epoch(a, zone))
+                columns["end"].append(from_epoch(b, zone))
+                columns["open_seconds_before"].append(before)
+                before += b - a
+    return columns
 
 
 def holidays_between(cal: Calendar, start: date, end: date) -> dict[date, str]:

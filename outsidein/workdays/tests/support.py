@@ -14,7 +14,7 @@ TORONTO = ZoneInfo("America/Toronto")
 # Per-test settings rather than a global profile, so other suites keep theirs;
 # no example database, so a test run leaves nothing behind in the repository.
 PROPERTY = settings(
-    max_examples=100,
+    max_examples=75,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from outsidein.workdays import (
     is_business_day,
     is_open,
     next_open_instant,
+    open_interval_table_columns,
     open_intervals,
 )
 
@@ -225,3 +227,23 @@ def test_table_cumulative_seconds_match_durations(cal, start, i, j):
     )
     assert b.business_day_ordinal - a.business_day_ordinal == span.days
     assert b.cumulative_open_seconds - a.cumulative_open_seconds == span.seconds
+
+
+def _elapsed(columns: dict, instant: datetime) -> int:
+    """Open seconds up to instant, the way an engine's as-of join would compute it."""
+    starts = columns["start"]
+    i = bisect_right(starts, instant) - 1
+    if i < 0:
+        return 0
+    start, end = starts[i], columns["end"][i]
+    return columns["open_seconds_before"][i] + int((min(instant, end) - start).total_seconds())
+
+
+@PROPERTY
+@given(calendars, dates, st.integers(0, 40 * 86400), st.integers(0, 40 * 86400))
+def test_interval_table_as_of_join_gives_open_seconds(cal, first, offset_a, offset_b):
+    columns = open_interval_table_columns(cal, first, first + timedelta(days=45))
+    midnight = datetime.combine(first, time(0), cal.zone).astimezone(UTC)
+    a, b = later(midnight, offset_a), later(midnight, offset_b)
+    expected = business_time_between(cal, a, b).seconds
+    assert _elapsed(columns, b) - _elapsed(columns, a) == expected

@@ -80,17 +80,18 @@ def test_holidays_between_is_inclusive_and_includes_weekend_holidays():
 def test_twenty_years_is_fast():
     # A fresh calendar and policy so that no cache from another test helps.
     cal = Calendar("fresh", holiday_policy=HolidayPolicy(optional_holidays={"civic_holiday"}))
-    began = clock.perf_counter()
+    # CPU time, not wall time, so that a busy CI machine does not fail the test.
+    began = clock.process_time()
     rows = calendar_table_columns(cal, date(2015, 1, 1), date(2034, 12, 31))
-    elapsed = clock.perf_counter() - began
+    elapsed = clock.process_time() - began
     assert len(rows["date"]) == (date(2035, 1, 1) - date(2015, 1, 1)).days
     assert elapsed < 1.0, f"20-year calendar table took {elapsed:.2f}s"
 
 
 def test_year_long_duration_is_fast():
     cal = Calendar("fresh")
-    began = clock.perf_counter()
+    began = clock.process_time()
     for offset in range(200):
         start = at(2015, 1, 1) + timedelta(hours=7 * offset)
         business_time_between(cal, start, start + timedelta(days=365))
-    assert clock.perf_counter() - began < 1.0
+    assert clock.process_time() - began < 1.0
