@@ -50,6 +50,8 @@ def year_table(cal: Calendar, year: int) -> YearTable:
     key = ("year", year)
     table = cal._cache.get(key)
     if table is None:
+        # Cached on the instance, not in a shared LRU: hashing a calendar (and
+        # its parents) on every day lookup would cost more than building a year.
         table = _build_year(cal, year)
         cal._cache[key] = table
     return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import holidays as holidays_lib
@@ -91,7 +92,8 @@ class HolidayPolicy:
         """Cached, shared version of holidays_for_year: callers must not mutate it."""
         key = ("observed", year)
         if key not in self._cache:
-            self._cache[key] = self._compute_observed(year)
+            # Equal policies share results: the web layer rebuilds policies per request.
+            self._cache[key] = _shared_observed(self, year)
         return self._cache[key]
 
     def _compute_observed(self, year: int) -> dict[date, str]:
@@ -164,6 +166,11 @@ class HolidayPolicy:
             categories=supported,
         )
         return [(day, name) for day in sorted(table) for name in table.get_list(day)]
+
+
+@lru_cache(maxsize=512)
+def _shared_observed(policy: HolidayPolicy, year: int) -> dict[date, str]:
+    return policy._compute_observed(year)
 
 
 def _join(existing: str | None, name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 # A slot ending at midnight means "until the end of the day" (24:00), which a
 # datetime.time cannot spell; 24/7 lines and online services need it.
@@ -108,7 +108,7 @@ class WeeklyHours:
         if not isinstance(self.slots, Mapping):
             raise TypeError("WeeklyHours.slots must be a mapping of weekday -> slots")
         if self.effective_from is not None and (
-            not isinstance(self.effective_from, date) or hasattr(self.effective_from, "hour")
+            not isinstance(self.effective_from, date) or isinstance(self.effective_from, datetime)
         ):
             raise TypeError("WeeklyHours.effective_from must be a date (not a datetime) or None")
         normalised = {wd: _normalise_day(wd, s) for wd, s in self.slots.items()}
