@@ -232,6 +232,23 @@ def test_bad_rows_are_rejected_with_line_field_and_reason_and_good_rows_stored()
 
 
 @pytest.mark.django_db
+def test_keys_with_odd_spacing_or_case_name_the_same_service():
+    report = inventory_import_gc(path_or_file=_csv([
+        _row(service_id=" T1 ", owner_org=" Test-Agency ", service_name_en=" Test permit "),
+        _row(service_id="T1"),
+    ]))
+    assert report.created == 1 and report.rejects[0].reason.startswith("repeats line 2")
+    service = Service.objects.get(organization__code="test-agency", code="T1")
+    assert service.name_en == "Test permit"
+    out = io.StringIO()
+    inventory_export_gc(file=out, organizations=[service.organization])
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    # Service values come back as written; the organization's code as stored.
+    assert (row["service_id"], row["service_name_en"], row["owner_org"]) == (
+        " T1 ", " Test permit ", "test-agency")
+
+
+@pytest.mark.django_db
 def test_a_file_without_a_required_column_is_refused_whole():
     columns = [c for c in COLUMNS if c != "service_fee"]
     with pytest.raises(InventoryFileError, match="service_fee"):

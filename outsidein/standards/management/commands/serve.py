@@ -1,5 +1,6 @@
 """`serve`: run the application on this machine (Django's server; migrate first)."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Outside-In at http://{shown}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
+        if host not in ("127.0.0.1", "localhost", "::1") and settings.ALLOWED_HOSTS != ["*"]:
+            self.stderr.write(f"note: only requests for {', '.join(settings.ALLOWED_HOSTS)} are "
+                              f"answered; set ALLOWED_HOSTS to the names clients use")
         # runserver: no separate server to install for the embedded default (DESIGN 13).
         call_command("runserver", f"{shown}:{port}", use_reloader=reload,
                      use_ipv6=":" in host)
