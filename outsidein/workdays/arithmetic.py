@@ -65,11 +65,11 @@ def next_open_instant(cal: Calendar, instant: datetime) -> datetime:
 
 
 def business_time_between(cal: Calendar, start: datetime, end: datetime) -> BusinessDuration:
-    """Business days in [start date, end date) and open seconds in [start, end).
-
-    Dates are local to cal; days match numpy.busday_count (end date excluded).
-    Instants are truncated to whole seconds. end < start gives the negation.
-    """
+    """Business days in [start date, end date) and open seconds in [start, end)."""
+    # Dates are local to cal, so days match numpy.busday_count (end date
+    # excluded). Instants are truncated to whole seconds to keep durations exact
+    # and additive. end < start gives the negation, so the result is
+    # antisymmetric (numpy's reversed count is not).
     s = epoch_seconds(require_aware(start, "start"))
     e = epoch_seconds(require_aware(end, "end"))
     if e < s:
@@ -101,11 +101,9 @@ def _overlap(info: DayInfo, s: int | None, e: int | None) -> int:
 
 
 def add_business_seconds(cal: Calendar, start: datetime, seconds: int) -> datetime:
-    """Earliest instant at which `seconds` open seconds have elapsed since start.
-
-    Negative seconds go back: the latest instant `-seconds` open seconds before
-    start. Either way business_time_between(cal, start, result).seconds == seconds.
-    """
+    """Earliest instant with `seconds` open seconds since start (latest, going back)."""
+    # Either way business_time_between(cal, start, result).seconds == seconds; a
+    # result at a slot's end stays there rather than jumping to the next opening.
     require_aware(start, "start")
     if seconds == 0:
         return start.astimezone(cal.zone)
@@ -137,14 +135,12 @@ def add_business_seconds(cal: Calendar, start: datetime, seconds: int) -> dateti
 
 
 def add_business_days(cal: Calendar, start: datetime, days: int) -> datetime:
-    """Close of business on the days-th business day after start's receipt day.
-
-    The receipt day is start's local date, or the next business day if that date
-    is not one; days=0 means the receipt day itself. When that day's hours run to
-    midnight, its close is 23:59:59, since midnight already belongs to the next date.
-    Negative days: opening of the -days-th business day before start's local date.
-    In every case business_time_between(cal, start, result).days == days.
-    """
+    """Close of business on the days-th business day after start's receipt day."""
+    # "Within 15 working days of receipt": the receipt day is start's local date,
+    # or the next business day when mail arrives on a weekend or holiday; days=0
+    # is the receipt day itself. Negative days give the opening of the -days-th
+    # business day before start's date. Both keep
+    # business_time_between(cal, start, result).days == days for every start.
     local = _local_date(cal, epoch_seconds(require_aware(start, "start")))
     if days >= 0:
         remaining = days

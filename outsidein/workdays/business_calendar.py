@@ -33,13 +33,13 @@ class Closure:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Business calendar of an organization or office.
+    """Business calendar of an organization or office; None settings inherit from parent."""
 
-    timezone, hours and holiday_policy left as None are inherited from the parent
-    (or take the Ontario defaults at the root), and are resolved at construction:
-    after __init__ they always hold the effective values. Closures accumulate:
-    all_closures is the parent's plus this calendar's own.
-    """
+    # timezone, hours and holiday_policy left as None take the parent's (or the
+    # Ontario defaults at the root) at construction, so after __init__ they hold
+    # the effective values: a frozen parent cannot change afterwards. Closures
+    # accumulate instead (all_closures = parent's + own): an office closes on
+    # the government's closure days too.
 
     name: str
     timezone: str | None = None

@@ -57,10 +57,9 @@ def _as_keys(value: Iterable[str], label: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class HolidayPolicy:
-    """Holidays from the pinned `holidays` package, with explicit optional/substitute choices.
+    """Holidays from the pinned `holidays` package, with explicit optional/substitute choices."""
 
-    country=None means no statutory holidays at all (e.g. a 24/7 online service).
-    """
+    # country=None means no statutory holidays at all (e.g. a 24/7 online service).
 
     country: str | None = "CA"
     subdivision: str | None = "ON"

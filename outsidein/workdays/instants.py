@@ -38,13 +38,11 @@ def from_epoch(seconds: int, zone: ZoneInfo) -> datetime:
 
 
 def local_to_epoch(day: date, seconds_after_midnight: int, zone: ZoneInfo) -> int:
-    """POSIX seconds of a local wall time; DST gaps and folds resolved deterministically.
-
-    A wall time repeated by a fall-back change means its first occurrence (fold=0).
-    A wall time skipped by a spring-forward change means the instant the clocks
-    jump (e.g. 02:30 on a spring-forward day means 03:00 daylight time), so the
-    mapping never runs backwards and a slot never has negative length.
-    """
+    """POSIX seconds of a local wall time; DST gaps and folds resolved deterministically."""
+    # A wall time repeated by a fall-back change means its first occurrence
+    # (fold=0). A wall time skipped by a spring-forward change means the instant
+    # the clocks jump (02:30 means 03:00 daylight time): unlike PEP 495's reading
+    # (03:30), the mapping never runs backwards, so a slot never has negative length.
     if seconds_after_midnight >= 86400:
         day, seconds_after_midnight = day + timedelta(days=1), seconds_after_midnight - 86400
     wall = datetime.combine(day, _time_of(seconds_after_midnight))

@@ -71,11 +71,9 @@ OPEN_INTERVAL_COLUMNS: tuple[str, ...] = ("date", "start", "end", "open_seconds_
 
 
 def open_interval_table_columns(cal: Calendar, start: date, end: date) -> dict[str, list[Any]]:
-    """Every open interval of the dates [start, end], with open seconds before it since start.
-
-    Lets an engine compute open seconds up to any instant t with an as-of join on
-    the interval starting last at or before t: open_seconds_before + min(t, end) - start.
-    """
+    """Every open interval of the dates [start, end], with open seconds before it since start."""
+    # An engine gets open seconds up to any instant t with an as-of join on the
+    # last interval starting at or before t: open_seconds_before + min(t, end) - start.
     require_date(start, "start")
     require_date(end, "end")
     if end < start:
