@@ -27,6 +27,10 @@ Every error has the shape `{"error": {"code", "message", "fields"}}`. Messages f
 class OutsideInAPI(NinjaAPI):
     """NinjaAPI whose every URL, not only its operations, answers errors in JSON."""
 
+    def get_openapi_operation_id(self, operation) -> str:
+        # "service_add" rather than ninja's "outsidein_api_services_service_add".
+        return operation.view_func.__name__
+
     def _get_urls(self):
         urls = [path("docs/assets/<str:name>", docs_asset, name="docs-asset")]
         for pattern in super()._get_urls():

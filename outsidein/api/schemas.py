@@ -125,6 +125,14 @@ class ServiceFields(Input):
 
 
 class ServiceCreate(ServiceFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "organization": "health", "code": "OHIP-REG",
+        "name_en": "Health card registration", "name_fr": "Inscription à l'Assurance-santé",
+        "description_en": "Apply for your first health card.",
+        "description_fr": "Demandez votre première carte Santé.",
+        "channels": ["in_person", "mail"], "client_types": ["individuals"],
+    }]})
+
     organization: Text = Field(description="Code of the organization offering the service.")
     code: Text = Field(description="The service identifier, unique in the organization.")
     name_en: Text
@@ -132,7 +140,9 @@ class ServiceCreate(ServiceFields):
 
 
 class ServicePatch(ServiceFields):
-    pass
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"channels": ["in_person", "mail", "online"], "url_en": "https://example.org/health"},
+    ]})
 
 
 class ServiceFilters(Schema):
@@ -243,6 +253,18 @@ class VersionFields(Input):
 
 
 class StandardCreate(VersionFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "organization": "health", "code": "CSS-MAIL", "is_common": True,
+        "name_en": "Mail answered within 15 business days",
+        "name_fr": "Réponse au courrier en 15 jours ouvrables",
+        "text_en": "We answer your letter within 15 business days of receipt.",
+        "text_fr": "Nous répondons à votre lettre dans les 15 jours ouvrables suivant sa "
+                   "réception.",
+        "standard_type": "timeliness", "channel": "mail", "clock_start": "received",
+        "clock_stop": "responded", "unit": "business_days", "threshold": "15",
+        "target_share": "0.8",
+    }]})
+
     organization: Text | None = Field(
         None, description="Organization code; defaults to the service's organization.")
     service: Id | None = Field(None, description="Service id; null for a common standard.")
@@ -257,10 +279,16 @@ class StandardCreate(VersionFields):
 
 
 class StandardPatch(VersionFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"target_share": "0.85", "change_note": "Target raised after a year at 91%."},
+    ]})
+
     change_note: Text = Field("", description="Why the standard changes.")
 
 
 class PublishIn(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"effective_from": "2026-04-01"}]})
+
     effective_from: dt.date | None = Field(None, description="Defaults to today.")
 
 
