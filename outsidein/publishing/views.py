@@ -1,6 +1,5 @@
 """Public pages: service directory and one page per service, in English and French."""
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
@@ -32,6 +31,8 @@ def service(request, slug: str):
     """One public service: what it is, fees, how to reach it, its standards, how to complain."""
     found = public_service_by_slug(slug)
     if found is None:
-        raise Http404("No public service with this address.")
+        # Drawn here rather than by the site-wide 404 handler so the page is in the
+        # visitor's language with the directory one link away.
+        return render(request, "publishing/service_not_found.html", status=404)
     return render(request, "publishing/service.html",
                   {"page": service_page(service=found, language=get_language())})

@@ -126,6 +126,16 @@ def test_directory_and_pages_hide_services_that_are_not_public(client, catalogue
         assert client.get(f"/{lang}/?q=fleet").content.decode().count("/services/") == 0
 
 
+def test_a_missing_service_page_answers_in_the_visitors_language(client, catalogue):
+    french = client.get("/fr/services/no-such-service/")
+    assert french.status_code == 404
+    text = text_of(french)
+    assert "Service introuvable" in text and "Trouver un service dans le répertoire" in text
+    assert "Not Found" not in text and "Service not found" not in text
+    assert 'href="/fr/"' in french.content.decode()
+    assert "Service not found" in text_of(client.get("/en/services/no-such-service/"))
+
+
 def test_search_matches_words_in_the_page_language_ignoring_case_and_accents(client, catalogue):
     found = text_of(client.get("/en/", {"q": "LICENCE renewal"}))
     assert "1 service matches “LICENCE renewal”" in found
