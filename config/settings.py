@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "outsidein.standards",
     "outsidein.publishing",
     "outsidein.demo",
+    "outsidein.interactions",
+    "outsidein.compliance",
     "outsidein.api",
 ]
 

@@ -1,0 +1,88 @@
+"""Compliance results: one row per standard version, unit, service, channel and period."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    FISCAL_YEAR = "fiscal_year", _("Fiscal year (April–March)")
+
+
+class TargetMet(models.TextChoices):
+    YES = "Y", _("Yes")
+    NO = "N", _("No")
+    NOT_AVAILABLE = "NA", _("Not available")
+
+
+class ResultSource(models.TextChoices):
+    ENGINE = "engine", _("Computed from interaction records")
+    REPORTED = "reported", _("Reported volumes (imported)")
+
+
+class ComplianceResult(models.Model):
+    """Volume, volume meeting the standard, the share with its 95% Wilson interval, target met."""
+
+    version = models.ForeignKey("standards.StandardVersion", on_delete=models.CASCADE,
+                                related_name="results")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE,
+                                     related_name="compliance_results")
+    service = models.ForeignKey("standards.Service", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="compliance_results")
+    channel = models.CharField(max_length=12, blank=True)
+    period_kind = models.CharField(max_length=12, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    source = models.CharField(max_length=10, choices=ResultSource.choices,
+                              default=ResultSource.ENGINE)
+    total = models.BigIntegerField(null=True, blank=True, help_text=_("Blank: not reported."))
+    meeting = models.BigIntegerField(null=True, blank=True)
+    pending = models.BigIntegerField(default=0,
+                                     help_text=_("Open and not yet due: counted separately."))
+    excluded = models.JSONField(default=dict, blank=True,
+                                help_text=_("Records excluded, by reason."))
+    share = models.FloatField(null=True, blank=True, help_text=_("Blank: not available."))
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    target_met = models.CharField(max_length=2, choices=TargetMet.choices,
+                                  default=TargetMet.NOT_AVAILABLE)
+    median_elapsed = models.FloatField(null=True, blank=True)
+    p90_elapsed = models.FloatField(null=True, blank=True)
+    elapsed_unit = models.CharField(max_length=16, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True,
+                                   help_text=_("Digest of the inputs this result was computed from."))
+    computed_at = models.DateTimeField(auto_now=True)
+    as_of = models.DateTimeField(null=True, blank=True,
+                                 help_text=_("Records up to this instant were counted."))
+
+    class Meta:
+        ordering = ["version", "organization", "period_start"]
+        constraints = [models.UniqueConstraint(
+            fields=["version", "organization", "service", "channel", "period_kind",
+                    "period_start", "source"],
+            name="one_result_per_cell")]
+        indexes = [models.Index(fields=["period_kind", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.organization.code} {self.period_kind} {self.period_start}"
+
+
+class DataQualityFinding(models.Model):
+    """A problem found in imported figures, reported instead of silently turned into zeros."""
+
+    source = models.CharField(max_length=32)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    record_key = models.CharField(max_length=120, blank=True)
+    code = models.CharField(max_length=40)
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line} {self.code}"
