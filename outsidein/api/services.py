@@ -19,10 +19,12 @@ from outsidein.standards.services import service_create, service_update
 
 router = Router(tags=["services"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                422: ErrorOut}
 
 
-@router.get("", response={200: list[ServiceOut]}, summary="Search services")
+@router.get("", response={200: list[ServiceOut], 401: ErrorOut, 422: ErrorOut},
+            summary="Search services")
 @paginate(Page)
 def service_list(request, filters: Query[ServiceFilters]):
     """Services in your scope, by name, ordered by English name then id."""

@@ -32,7 +32,8 @@ from outsidein.standards.vocabulary import VersionStatus
 
 router = Router(tags=["standards"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                422: ErrorOut}
 
 
 def _version_fields(user, fields: dict) -> dict:
@@ -44,7 +45,8 @@ def _version_fields(user, fields: dict) -> dict:
     return fields
 
 
-@router.get("", response={200: list[StandardOut]}, summary="List standards")
+@router.get("", response={200: list[StandardOut], 401: ErrorOut, 422: ErrorOut},
+            summary="List standards")
 @paginate(Page)
 def standard_list(request, filters: Query[StandardFilters]):
     """Standards in your scope, by organization then code, with current version and draft."""

@@ -1,4 +1,5 @@
-"""Property-based: requests generated from our own OpenAPI schema never cause a server error.
+"""Property-based: requests generated from our own OpenAPI schema never cause a server error,
+and every answer (status, content type, body) is one the schema documents.
 
 Every operation is tried with its schema examples, the coverage phase's boundary and invalid
 values, and a bounded number of random (fuzzed) requests, all with a valid token of a
@@ -13,7 +14,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.config import SchemathesisConfig
 
 from config.wsgi import application
@@ -24,6 +30,9 @@ from tests import factories
 # Wrong methods are covered by test_errors; skipping them here keeps the run short.
 CONFIG = SchemathesisConfig.from_dict({"phases": {"coverage": {"unexpected-methods": []}}})
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, config=CONFIG)
+# No server error, above all; and every answer is one the schema documents.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
 MAX_EXAMPLES = int(os.environ.get("OUTSIDEIN_API_FUZZ_EXAMPLES", "25"))
 
 
@@ -57,4 +66,4 @@ def auth_header(db, same_connection):
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_no_server_error(case, auth_header):
-    case.call_and_validate(headers=auth_header, checks=[not_a_server_error])
+    case.call_and_validate(headers=auth_header, checks=CHECKS)
