@@ -126,7 +126,7 @@ class ServiceFields(Input):
 
 class ServiceCreate(ServiceFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "organization": "health", "code": "OHIP-REG",
+        "organization": "pex-health", "code": "OHIP-REG",
         "name_en": "Health card registration", "name_fr": "Inscription à l'Assurance-santé",
         "description_en": "Apply for your first health card.",
         "description_fr": "Demandez votre première carte Santé.",
@@ -254,7 +254,7 @@ class VersionFields(Input):
 
 class StandardCreate(VersionFields):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "organization": "health", "code": "CSS-MAIL", "is_common": True,
+        "organization": "pex-health", "code": "CSS-MAIL", "is_common": True,
         "name_en": "Mail answered within 15 business days",
         "name_fr": "Réponse au courrier en 15 jours ouvrables",
         "text_en": "We answer your letter within 15 business days of receipt.",

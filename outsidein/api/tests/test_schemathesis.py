@@ -54,7 +54,7 @@ def same_connection():
 def auth_header(db, same_connection):
     """A province-wide quality lead's token over the organizations the schema examples name."""
     gov = factories.province()
-    health = factories.ministry(gov, "health")
+    health = factories.ministry(gov, "pex-health")  # the code the schema examples use
     card = factories.service(health, code="H1")
     factories.published_standard(card, code="HS1")
     lead = factories.person("sam", gov, Role.QUALITY_LEAD)
