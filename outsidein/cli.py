@@ -84,9 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"outsidein: error: {exc}", file=sys.stderr)
         return getattr(exc, "returncode", 1) or 1
     except DatabaseError as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"outsidein: database error: {first_line} (has `outsidein migrate` been run?)",
-              file=sys.stderr)
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        missing_table = "no such table" in first_line or "does not exist" in first_line
+        hint = " (has `outsidein migrate` been run?)" if missing_table else ""
+        print(f"outsidein: database error: {first_line}{hint}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
