@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export OUTSIDEIN_DATA_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres install assets browser lint demo clean bench
+.PHONY: messages run test test-sqlite test-postgres install assets browser lint demo clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Outside-In needs Python 3.11 or newer")'
@@ -21,7 +21,12 @@ install: $(STAMP)
 assets: $(STAMP)
 	@bash scripts/build-assets.sh
 
-migrate: install assets
+# The compiled catalogue is committed; recompile when gettext is there.
+messages: install
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=node_modules -v 0; \
+	else echo "gettext (msgfmt) not installed: using the committed French catalogue"; fi
+
+migrate: install assets messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 
@@ -38,7 +43,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install assets browser lint
+test: install assets messages browser lint
 	@bash scripts/test.sh
 
 bench: install
