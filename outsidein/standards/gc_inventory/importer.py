@@ -258,16 +258,18 @@ def _merged(service: Service | None,
 
     outcomes: dict[int, str] = {}
     for year, record in by_year.items():
-        if service is None or (year != stored_live and year not in stored_others):
-            # A service without a year (entered by hand) is updated, not re-created.
-            outcomes[record.line] = UPDATED if service is not None and not stored_live \
-                else CREATED
-        elif year == stored_live and year == newest:
-            outcomes[record.line] = UNCHANGED if same_fields(service, record.fields) \
-                else UPDATED
+        if service is None:
+            outcome = CREATED
+        elif stored_live is None:
+            outcome = UPDATED  # a service entered by hand, now described by the file
+        elif year != stored_live and year not in stored_others:
+            outcome = CREATED  # a fiscal year new to this service
+        elif year == stored_live == newest:
+            outcome = UNCHANGED if same_fields(service, record.fields) else UPDATED
         else:
-            before = stored_others.get(year) if year != stored_live else live_values(service)
-            outcomes[record.line] = UNCHANGED if before == record.raw else UPDATED
+            before = live_values(service) if year == stored_live else stored_others[year]
+            outcome = UNCHANGED if before == record.raw else UPDATED
+        outcomes[record.line] = outcome
 
     if newest in by_year:
         target = dict(by_year[newest].fields)
@@ -307,7 +309,7 @@ def _reject_group(group: list[ServiceRecord], exc: ValidationError, ledger: _Led
         problems = []
         for name, messages in errors.items():
             column = _COLUMN_OF_FIELD.get(name, name or "(row)")
-            value = record.raw.get(column, "") if column in record.raw else ""
+            value = record.raw.get(column, "")
             problems.append(Problem(column, value, "; ".join(messages)))
         ledger.reject(record.line, problems)
 

@@ -249,6 +249,27 @@ def test_keys_with_odd_spacing_or_case_name_the_same_service():
 
 
 @pytest.mark.django_db
+def test_a_service_failing_model_validation_is_rejected_row_by_row(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    original = Service.clean
+
+    def strict(service):
+        if service.code == "T2":
+            raise ValidationError({"name_en": "Not a name we accept."})
+        original(service)
+
+    monkeypatch.setattr(Service, "clean", strict)
+    report = inventory_import_gc(path_or_file=_csv([
+        _row(), _row(service_id="T2"), _row(service_id="T2", fiscal_yr="2022-2023")]))
+    assert [(r.line, r.field, r.value, r.reason) for r in report.rejects] == [
+        (3, "service_name_en", "Test permit", "Not a name we accept."),
+        (4, "service_name_en", "Test permit", "Not a name we accept.")]
+    assert (report.created, report.rejected) == (1, 2) and report.reconciles
+    assert not Service.objects.filter(code="T2").exists()
+
+
+@pytest.mark.django_db
 def test_a_file_without_a_required_column_is_refused_whole():
     columns = [c for c in COLUMNS if c != "service_fee"]
     with pytest.raises(InventoryFileError, match="service_fee"):
