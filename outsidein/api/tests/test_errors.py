@@ -91,3 +91,11 @@ def test_every_kind_of_error_has_the_shape_in_both_languages(world, lead, analys
     for response, status in cases:
         assert response.status_code == status
         assert error_of(response)["message"]
+
+
+def test_an_oversized_body_is_400(world, lead, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = lead.patch(f"/api/services/{world.health_card.pk}",
+                          {"description_en": "x" * 2000}, content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "bad_request"
