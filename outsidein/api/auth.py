@@ -1,5 +1,6 @@
 """Who is calling: a bearer token for machine clients, or a signed-in staff session."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
@@ -30,8 +31,6 @@ class StaffSessionAuth(APIKeyCookie):
     """
 
     def __init__(self) -> None:
-        from django.conf import settings
-
         self.param_name = settings.SESSION_COOKIE_NAME
         # CSRF is checked below, only once a session user is found, so that an anonymous
         # request gets 401 (not a CSRF 403) and the next authenticator still runs.

@@ -29,10 +29,10 @@ ASSETS = {
 class LocalSwagger(DocsBase):
     """Swagger UI from local files; session users get the CSRF token for "Try it out"."""
 
-    settings = {"layout": "BaseLayout", "deepLinking": True, "persistAuthorization": False}
+    swagger_settings = {"layout": "BaseLayout", "deepLinking": True}
 
     def render_page(self, request, api, **kwargs):
-        settings = dict(self.settings, url=self.get_openapi_url(api, kwargs))
+        settings = dict(self.swagger_settings, url=self.get_openapi_url(api, kwargs))
         namespace = api.urls_namespace
         assets = {key: reverse(f"{namespace}:docs-asset", kwargs={"name": name})
                   for key, name in ASSETS.items()}

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -216,6 +217,7 @@ def json_errors_outside_operations(view):
     return wrapper
 
 
+@csrf_exempt
 def not_found_view(request, *args, **kwargs):
     """Any /api/ address that names no operation."""
     return error_response(404, NOT_FOUND, _("Nothing was found at this address."))

@@ -105,11 +105,17 @@ def standard_add(request, payload: StandardCreate):
 @router.patch("/{standard_id}", response={200: StandardDetail, **WRITE_ERRORS},
               summary="Revise a standard")
 def standard_change(request, standard_id: Id, payload: StandardPatch):
-    """Edit the open draft; when none is open, start a new draft from the latest version."""
+    """Edit the open draft; when none is open, start a new draft from the latest version.
+
+    Only the fields sent change; an empty body changes nothing.
+    """
     user = request.auth
     standard = standard_or_404(user, standard_id)
     require(user, EDIT_STANDARDS, standard.organization)
     fields = _version_fields(user, payload.set_fields())
+    if not fields:
+        # Nothing to change: do not open a new version that would equal the published one.
+        return standard
     standard_revise(standard=standard, by=user, change_note=fields.pop("change_note", ""),
                     **fields)
     return standard_or_404(user, standard.pk)

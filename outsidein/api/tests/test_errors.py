@@ -21,6 +21,10 @@ def test_unknown_address_is_json_404(world, lead):
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
     assert error_of(Client().get("/api/"))["code"] == "not_found"
+    # Not Django's HTML CSRF page either, even with a session cookie.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.lead)
+    assert error_of(client.post("/api/no/such/thing"))["code"] == "not_found"
 
 
 def test_wrong_method_is_json_405(world, lead):

@@ -146,3 +146,20 @@ def test_detail_shows_history(world, lead):
     assert body["current"]["name_fr"] == "Décision en 15 jours ouvrables"
     assert len(body["versions"]) == StandardVersion.objects.filter(
         standard=world.health_standard).count() == 1
+
+
+def test_an_empty_patch_opens_no_version(world, lead):
+    url = f"/api/standards/{world.health_standard.pk}"
+    response = patch(lead, url, {})
+    assert response.status_code == 200
+    assert response.json()["draft"] is None
+    assert StandardVersion.objects.filter(standard=world.health_standard).count() == 1
+
+
+def test_lists_take_a_fixed_number_of_queries(world, lead, django_assert_max_num_queries):
+    for n in range(10):
+        post(lead, "/api/standards", dict(CALL_BACK, code=f"N{n}", service=world.birth.pk))
+    with django_assert_max_num_queries(10):
+        assert lead.get("/api/standards?limit=50").json()["count"] == 11
+    with django_assert_max_num_queries(10):
+        assert lead.get("/api/services?limit=50").json()["count"] == 2
