@@ -2,27 +2,27 @@
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
-from outsidein.accounts.models import GovernmentLevel, Organization, OrgKind
-from outsidein.accounts.services import organization_create, organization_update
+from outsidein.accounts.models import Organization
 from outsidein.common.audit import audit_record
+from outsidein.standards.gc_common import (
+    Ledger,
+    federal_organizations,
+    free_slug,
+    government_root,
+    header_warnings,
+)
 from outsidein.standards.gc_inventory.columns import CODECS
 from outsidein.standards.gc_inventory.layout import (
     COLUMNS,
-    DEPARTMENTS,
     OTHER_YEARS_KEY,
     REQUIRED_COLUMNS,
-    ROOT_CODE,
-    ROOT_NAME_EN,
-    ROOT_NAME_FR,
 )
 from outsidein.standards.gc_inventory.mapping import (
     Problem,
@@ -34,41 +34,19 @@ from outsidein.standards.gc_inventory.mapping import (
     record_from_row,
     same_fields,
 )
-from outsidein.standards.gc_inventory.parser import (
-    InventoryFileError,
-    InventoryReader,
-    open_inventory,
-)
-from outsidein.standards.gc_inventory.report import ImportReport, Reject
+from outsidein.standards.gc_inventory.parser import InventoryReader, open_inventory
+from outsidein.standards.gc_inventory.report import ImportReport
 from outsidein.standards.models import Service
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 _COLUMN_OF_FIELD = {codec.field: column for column, codec in CODECS.items()}
 
 
-@dataclass
-class _Ledger:
-    """Outcome of every row read, and the problems of refused rows."""
-
-    outcomes: dict[int, str] = field(default_factory=dict)
-    rejects: list[Reject] = field(default_factory=list)
-    rejected: set[int] = field(default_factory=set)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def reject(self, line: int, problems: list[Problem] | tuple[Problem, ...]) -> None:
-        self.rejected.add(line)
-        self.outcomes.pop(line, None)
-        self.rejects.extend(Reject(line, p.field, p.value, p.reason) for p in problems)
-
-    def bump(self, name: str, by: int = 1) -> None:
-        self.counts[name] = self.counts.get(name, 0) + by
-
-
 def inventory_import_gc(*, path_or_file: str | Path | IO, by=None, dry_run: bool = False,
                         progress: Callable[[int], Any] | None = None) -> ImportReport:
     """Import a service-inventory file in the GC layout; refused rows are reported, not lost."""
     started = time.monotonic()
-    ledger = _Ledger()
+    ledger = Ledger()
     records: list[ServiceRecord] = []
     rows_read = 0
     with open_inventory(path_or_file) as text:
@@ -86,8 +64,7 @@ def inventory_import_gc(*, path_or_file: str | Path | IO, by=None, dry_run: bool
         _store(records, ledger, by)
         if dry_run:
             transaction.set_rollback(True)
-    tally = {name: sum(1 for o in ledger.outcomes.values() if o == name)
-             for name in (CREATED, UPDATED, UNCHANGED)}
+    tally = ledger.tally(CREATED, UPDATED, UNCHANGED)
     return ImportReport(
         rows_read=rows_read, created=tally[CREATED], updated=tally[UPDATED],
         unchanged=tally[UNCHANGED], rejects=tuple(sorted(ledger.rejects, key=lambda r: r.line)),
@@ -101,22 +78,10 @@ def inventory_import_gc(*, path_or_file: str | Path | IO, by=None, dry_run: bool
 
 
 def _check_header(columns: list[str]) -> list[str]:
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise InventoryFileError(f"line 1: the header lacks required column(s) "
-                                 f"{', '.join(missing)}; is this the GC service-inventory layout?")
-    warnings = []
-    absent = [c for c in COLUMNS if c not in columns]
-    if absent:
-        warnings.append(f"columns not in the file, left empty: {', '.join(absent)}")
-    extra = [c for c in columns if c not in COLUMNS]
-    if extra:
-        warnings.append(f"columns not in the layout, kept with each service but not exported: "
-                        f"{', '.join(extra)}")
-    return warnings
+    return header_warnings(columns, COLUMNS, REQUIRED_COLUMNS, "service-inventory")
 
 
-def _store(records: list[ServiceRecord], ledger: _Ledger, by) -> None:
+def _store(records: list[ServiceRecord], ledger: Ledger, by) -> None:
     records = _without_repeats(records, ledger)
     root = _government_root(ledger, by)
     organizations = _organizations(records, root, ledger, by)
@@ -124,7 +89,7 @@ def _store(records: list[ServiceRecord], ledger: _Ledger, by) -> None:
     _services(records, organizations, ledger, by)
 
 
-def _without_repeats(records: list[ServiceRecord], ledger: _Ledger) -> list[ServiceRecord]:
+def _without_repeats(records: list[ServiceRecord], ledger: Ledger) -> list[ServiceRecord]:
     """Refuse a second row for the same service and year, or a second title for an owner."""
     first_row: dict[tuple[str, str, str], int] = {}
     first_title: dict[str, ServiceRecord] = {}
@@ -148,55 +113,32 @@ def _without_repeats(records: list[ServiceRecord], ledger: _Ledger) -> list[Serv
     return kept
 
 
-def _government_root(ledger: _Ledger, by) -> Organization:
-    root = Organization.objects.filter(code=ROOT_CODE).first()
-    if root is None:
+def _government_root(ledger: Ledger, by) -> Organization:
+    root, created = government_root(by=by)
+    if created:
         ledger.bump("root_created")
-        return organization_create(code=ROOT_CODE, name_en=ROOT_NAME_EN, name_fr=ROOT_NAME_FR,
-                                   kind=OrgKind.GOVERNMENT,
-                                   level_of_government=GovernmentLevel.FEDERAL, by=by)
-    if root.kind != OrgKind.GOVERNMENT or root.parent_id is not None:
-        raise InventoryFileError(f"organization {ROOT_CODE!r} exists but is not a top-level "
-                                 f"government; it cannot hold the federal inventory")
     return root
 
 
-def _organizations(records: list[ServiceRecord], root: Organization, ledger: _Ledger,
+def _organizations(records: list[ServiceRecord], root: Organization, ledger: Ledger,
                    by) -> dict[str, Organization]:
     """Each owner_org of the file, created under the root or renamed to the file's title."""
     first: dict[str, ServiceRecord] = {}
     for record in records:
         first.setdefault(record.organization_code, record)
-    existing = {o.code: o for o in Organization.objects.filter(code__in=list(first))}
-    found: dict[str, Organization] = {}
-    for code, record in first.items():
-        name_en, name_fr = record.organization_names
-        org = existing.get(code)
-        try:
-            if org is None:
-                kind = OrgKind.MINISTRY if code in DEPARTMENTS else OrgKind.AGENCY
-                org = organization_create(code=code, name_en=name_en, name_fr=name_fr,
-                                          kind=kind, parent=root, by=by,
-                                          level_of_government=GovernmentLevel.FEDERAL)
-                ledger.bump("organizations_created")
-            elif not org.path.startswith(root.path) or org.pk == root.pk:
-                raise ValidationError(f"organization {code!r} already exists outside the "
-                                      f"Government of Canada ({org.name_en})")
-            elif (org.name_en, org.name_fr) != (name_en, name_fr):
-                organization_update(organization=org, name_en=name_en, name_fr=name_fr, by=by)
-                ledger.bump("organizations_updated")
-        except ValidationError as exc:
-            reason = "; ".join(exc.messages)
-            for other in records:
-                if other.organization_code == code:
-                    ledger.reject(other.line, [Problem("owner_org", code, reason)])
-            continue
-        found[code] = org
-    return found
+    result = federal_organizations({code: record.organization_names
+                                    for code, record in first.items()}, root, by=by)
+    ledger.bump("organizations_created", result.created)
+    ledger.bump("organizations_updated", result.updated)
+    for record in records:
+        reason = result.errors.get(record.organization_code)
+        if reason is not None:
+            ledger.reject(record.line, [Problem("owner_org", record.organization_code, reason)])
+    return result.found
 
 
 def _services(records: list[ServiceRecord], organizations: dict[str, Organization],
-              ledger: _Ledger, by) -> None:
+              ledger: Ledger, by) -> None:
     """Create or change one Service per (owner_org, service_id), all fiscal years merged."""
     groups: dict[tuple[str, str], list[ServiceRecord]] = {}
     for record in records:
@@ -214,7 +156,7 @@ def _services(records: list[ServiceRecord], organizations: dict[str, Organizatio
         target, outcomes = _merged(service, group)
         if service is None:
             service = Service(organization=organization, code=code,
-                              slug=_free_slug(target["name_en"], code, taken_slugs), **target)
+                              slug=free_slug(target["name_en"], code, taken_slugs), **target)
             changes = None
         else:
             changes = {name: [getattr(service, name), value] for name, value in target.items()
@@ -291,19 +233,7 @@ def _merged(service: Service | None,
     return target, outcomes
 
 
-def _free_slug(name: str, code: str, taken: set[str]) -> str:
-    """standards.services.unique_service_slug's rule, against slugs known in memory."""
-    base = (slugify(name)[:90] or "service").strip("-")
-    candidate = f"{base}-{slugify(code)}"[:120] if code else base
-    slug, n = candidate, 2
-    while slug in taken:
-        slug = f"{candidate[:110]}-{n}"
-        n += 1
-    taken.add(slug)
-    return slug
-
-
-def _reject_group(group: list[ServiceRecord], exc: ValidationError, ledger: _Ledger) -> None:
+def _reject_group(group: list[ServiceRecord], exc: ValidationError, ledger: Ledger) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
     for record in group:
         problems = []

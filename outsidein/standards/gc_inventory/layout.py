@@ -1,6 +1,13 @@
 """The Government of Canada service-inventory layout: columns, codes and how they map."""
 
 from outsidein.accounts.models import ClientType
+from outsidein.standards.gc_common import (  # noqa: F401 (shared, named here too)
+    DEPARTMENTS,
+    ORGANIZATION_COLUMNS,
+    ROOT_CODE,
+    ROOT_NAME_EN,
+    ROOT_NAME_FR,
+)
 from outsidein.standards.vocabulary import Channel
 
 SOURCE = "gc-si"
@@ -29,23 +36,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "owner_org", "owner_org_title",
 )
 
-# Describe the organization, not the service: stored on Organization, never per service.
-ORGANIZATION_COLUMNS = frozenset({"owner_org", "owner_org_title"})
-
 # Where a fiscal year's other rows of one service are kept (not a column name of the layout).
 OTHER_YEARS_KEY = "_other_years"
-
-ROOT_CODE = "gc"
-ROOT_NAME_EN = "Government of Canada"
-ROOT_NAME_FR = "Gouvernement du Canada"
-
-# Departments led by a minister (Financial Administration Act, schedule I) become ministries;
-# every other owner_org (agencies, boards, commissions, councils, tribunals) an agency.
-DEPARTMENTS = frozenset({
-    "aafc-aac", "aandc-aadnc", "cic", "dfatd-maecd", "dfo-mpo", "dnd-mdn", "ec", "esdc-edsc",
-    "fin", "hc-sc", "ic", "infc", "isc-sac", "jus", "nrcan-rncan", "pch", "pco-bcp", "ps-sp",
-    "pwgsc-tpsgc", "tbs-sct", "tc", "vac-acc", "wage",
-})
 
 # client_target_groups codes that have a ClientType; FOR (foreign entities) and PTC
 # (provinces, territories, communities) have none and stay only in the source attributes.

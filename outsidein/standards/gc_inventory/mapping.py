@@ -1,13 +1,20 @@
 """Pure mapping: one source row to a ServiceRecord (import), one Service to rows (export)."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
-
+from outsidein.standards.gc_common import (  # noqa: F401 (Problem, RowInvalid: named here too)
+    ROW,
+    Problem,
+    Row,
+    RowInvalid,
+    organization_names,
+    owner,
+    required_text,
+    shape_problems,
+)
+from outsidein.standards.gc_common import fiscal_year as gc_fiscal_year
 from outsidein.standards.gc_inventory.columns import (
     CODECS,
     ColumnInvalid,
@@ -21,28 +28,7 @@ from outsidein.standards.gc_inventory.layout import (
     OTHER_YEARS_KEY,
     SOURCE,
 )
-from outsidein.standards.gc_inventory.parser import Row
 from outsidein.standards.models import Service
-
-_FISCAL_YEAR = re.compile(r"(\d{4})-(\d{4})")
-ROW = "(row)"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why one value of a row cannot be taken."""
-
-    field: str
-    value: str
-    reason: str
-
-
-class RowInvalid(ValueError):
-    """A row the importer cannot take, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
-        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -59,67 +45,21 @@ class ServiceRecord:
     raw: dict[str, str] = field(default_factory=dict)
 
 
-def organization_names(title: str) -> tuple[str, str] | None:
-    """English and French names from an owner_org_title ("English | French"), or None."""
-    parts = [part.strip() for part in title.split("|")]
-    if len(parts) != 2 or not all(parts):
-        return None
-    return parts[0], parts[1]
-
-
-def _shape_problems(row: Row) -> list[Problem]:
-    extra = row.get(None)
-    if extra:
-        return [Problem(ROW, ", ".join(map(str, extra))[:200],
-                        f"{len(extra)} more value(s) than the header has columns")]
-    missing = [column for column, value in row.items() if value is None]
-    if missing:
-        return [Problem(missing[0], "", f"the row ends before this column "
-                                        f"({len(missing)} value(s) missing)")]
-    return []
-
-
-def _required(value: str, column: str, problems: list[Problem], max_length: int) -> str:
-    stripped = value.strip()
-    if not stripped:
-        problems.append(Problem(column, value, "is empty"))
-    elif len(stripped) > max_length:
-        problems.append(Problem(column, value[:200], f"is longer than {max_length} characters"))
-    return stripped
-
-
 def record_from_row(line: int, row: Row) -> ServiceRecord:
     """The ServiceRecord for a row, or RowInvalid listing every problem in it."""
-    problems = _shape_problems(row)
+    problems = shape_problems(row)
     if problems:
         raise RowInvalid(problems)
     values: dict[str, str] = {k: v for k, v in row.items() if isinstance(k, str)}
 
-    fiscal_raw = values.get("fiscal_yr", "")
-    fiscal_year = fiscal_raw.strip()
-    match = _FISCAL_YEAR.fullmatch(fiscal_year)
-    if not match or int(match.group(2)) != int(match.group(1)) + 1:
-        problems.append(Problem("fiscal_yr", fiscal_raw, "is not a fiscal year like 2023-2024"))
+    fiscal_year = gc_fiscal_year(values.get("fiscal_yr", ""), problems)
 
     code_limit = Service._meta.get_field("code").max_length
-    code = _required(values.get("service_id", ""), "service_id", problems, code_limit)
+    code = required_text(values.get("service_id", ""), "service_id", problems, code_limit)
     if "," in code:
         problems.append(Problem("service_id", code, "cannot contain commas"))
 
-    org_raw = values.get("owner_org", "")
-    # Publisher codes are lower-case CKAN names; case and spacing never tell two apart.
-    org_code = _required(org_raw, "owner_org", problems, 64).lower()
-    if org_code:
-        try:
-            validate_slug(org_code)
-        except ValidationError:
-            problems.append(Problem("owner_org", org_raw,
-                                    "is not an organization code (letters, digits, hyphens)"))
-    title = values.get("owner_org_title", "")
-    names = organization_names(title)
-    if names is None:
-        problems.append(Problem("owner_org_title", title,
-                                "must read 'English name | French name'"))
+    org_code, title, names = owner(values, problems)
 
     fields: dict[str, Any] = {}
     attributes: dict[str, Any] = {}
@@ -136,7 +76,7 @@ def record_from_row(line: int, row: Row) -> ServiceRecord:
             attributes[column] = raw  # what the field cannot say exactly, kept for export
     for column in ("service_name_en", "service_name_fr"):
         limit = Service._meta.get_field(CODECS[column].field).max_length
-        _required(values.get(column, ""), column, problems, limit)
+        required_text(values.get(column, ""), column, problems, limit)
     if problems:
         raise RowInvalid(problems)
 

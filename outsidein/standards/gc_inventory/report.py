@@ -2,19 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from outsidein.standards.gc_common import Reject
 
-@dataclass(frozen=True)
-class Reject:
-    """One problem with a refused row: where it starts in the file, which value, and why."""
-
-    line: int
-    field: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"line {self.line}: {self.field} {value!r}: {self.reason}"
+__all__ = ["ImportReport", "Reject"]
 
 
 @dataclass(frozen=True)
