@@ -71,10 +71,7 @@ def program_names(raw: str) -> list[str]:
 
 
 def _program_in(raw: str) -> str:
-    joined = _PROGRAM_SEPARATOR.join(program_names(raw))
-    limit = _max_length("program_en")
-    # A few services list many programs; the full value survives in the source attributes.
-    return joined if len(joined) <= limit else joined[: limit - 1] + "…"
+    return _PROGRAM_SEPARATOR.join(program_names(raw))
 
 
 def _program_out(value: str) -> str:
