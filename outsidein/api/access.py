@@ -41,9 +41,28 @@ def visible_standards(user) -> QuerySet[ServiceStandard]:
             .order_by("organization__path", "code", "pk"))
 
 
+def visible_organization(user, code: str) -> Organization | None:
+    """A visible organization by code, or None."""
+    return visible_organizations(user).filter(code=code).first()
+
+
+def standard_search(user, *, service_id: int | None = None,
+                    organization_code: str = "") -> QuerySet[ServiceStandard]:
+    """Visible standards of a service and/or an organization's subtree."""
+    standards = visible_standards(user)
+    if service_id is not None:
+        standards = standards.filter(service_id=service_id)
+    if organization_code:
+        organization = visible_organization(user, organization_code)
+        if organization is None:
+            return standards.none()
+        standards = standards.filter(organization__path__startswith=organization.path)
+    return standards
+
+
 def organization_or_404(user, code: str) -> Organization:
     """A visible organization by code."""
-    org = visible_organizations(user).filter(code=code).first()
+    org = visible_organization(user, code)
     if org is None:
         raise Http404
     return org
@@ -78,7 +97,7 @@ def _not_a_choice(field: str) -> ValidationError:
 
 def organization_named(user, code: str, *, field: str = "organization") -> Organization:
     """A visible organization named in a request body (422 on that field otherwise)."""
-    org = visible_organizations(user).filter(code=code).first()
+    org = visible_organization(user, code)
     if org is None:
         raise _not_a_choice(field)
     return org

@@ -8,7 +8,7 @@ from outsidein.api.access import (
     organization_named,
     require,
     service_or_404,
-    visible_organizations,
+    visible_organization,
     visible_services,
 )
 from outsidein.api.errors import ErrorOut
@@ -30,8 +30,7 @@ def service_list(request, filters: Query[ServiceFilters]):
     """Services in your scope, by name, ordered by English name then id."""
     organization = None
     if filters.organization:
-        organization = visible_organizations(request.auth).filter(
-            code=filters.organization).first()
+        organization = visible_organization(request.auth, filters.organization)
         if organization is None:
             # An unknown or out-of-scope organization has no services you can see.
             return visible_services(request.auth).none()

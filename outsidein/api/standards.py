@@ -12,8 +12,7 @@ from outsidein.api.access import (
     require,
     service_named,
     standard_or_404,
-    visible_organizations,
-    visible_standards,
+    standard_search,
 )
 from outsidein.api.errors import ErrorOut
 from outsidein.api.pagination import Page
@@ -50,16 +49,8 @@ def _version_fields(user, fields: dict) -> dict:
 @paginate(Page)
 def standard_list(request, filters: Query[StandardFilters]):
     """Standards in your scope, by organization then code, with current version and draft."""
-    standards = visible_standards(request.auth)
-    if filters.service is not None:
-        standards = standards.filter(service_id=filters.service)
-    if filters.organization:
-        organization = visible_organizations(request.auth).filter(
-            code=filters.organization).first()
-        if organization is None:
-            return standards.none()
-        standards = standards.filter(organization__path__startswith=organization.path)
-    return standards
+    return standard_search(request.auth, service_id=filters.service,
+                           organization_code=filters.organization)
 
 
 @router.get("/{standard_id}", response={200: StandardDetail, **READ_ERRORS},
