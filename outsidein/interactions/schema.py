@@ -34,11 +34,27 @@ EVENTS: dict[str, str] = {
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
+# channel -> the events that open its record, by preference: a record needs one of them, and the
+# first present (in UTC) sets the month partition the record is stored in. In person covers
+# walk-in visits (arrived) and counter transactions (submitted).
+START_EVENTS: dict[str, tuple[str, ...]] = {
+    "telephone": ("call_started",),
+    "mail": ("received",),
+    "fax": ("received",),
+    "email": ("received",),
+    "in_person": ("arrived", "submitted"),
+    "online": ("submitted",),
+    "kiosk": ("submitted",),
+    "other": ("submitted", "received", "arrived", "call_started"),
+    "feedback": ("received",),
+}
+
 # column -> (Arrow type, description)
 ATTRIBUTES: dict[str, tuple[pa.DataType, str]] = {
     "source": (pa.string(), "Name of the source system (with record_id, the record's identity)."),
     "record_id": (pa.string(), "Identifier of the record in its source system."),
     "import_id": (pa.int64(), "The import batch that wrote this version of the record."),
+    "source_line": (pa.int64(), "Line (or row) of the imported file this version was read from."),
     "channel": (pa.string(), "One of CHANNELS."),
     "organization": (pa.string(), "Code of the organization unit (office, contact centre)."),
     "service": (pa.string(), "Code of the service, when the record concerns one."),
