@@ -1,13 +1,14 @@
 """The interaction store: canonical records as a partitioned Parquet dataset (the only writer).
 
-Layout under the root (names starting with "_" or "." are skipped by DuckDB and Spark globs):
+Layout under the root (only live records end in ".parquet", so even "**/*.parquet" reads them
+alone; Spark also skips folders whose names start with "_"):
 
-    channel=<c>/month=<yyyy-mm>/part-<uuid>.parquet          live records, read by the engine
-    _superseded/import=<id>/channel=<c>/month=<m>/*.parquet   versions import <id> replaced
-    _imports/<id>.json                                        partitions import <id> wrote
-    _staging/<session>/...                                    files not yet committed
-    _journal/<uuid>.json                                      a commit in flight
-    .lock                                                     serializes writers
+    channel=<c>/month=<yyyy-mm>/part-<uuid>.parquet            live records, read by the engine
+    _superseded/import=<id>/channel=<c>/month=<m>/*.superseded  versions import <id> replaced
+    _imports/<id>.json                                          partitions import <id> wrote
+    _staging/<session>/.../*.staged                             files not yet committed
+    _journal/<uuid>.json                                        a commit in flight
+    .lock                                                       serializes writers
 
 A record is identified by (source, record_id): writing a key that is already stored replaces its
 version, and the old one is set aside so the import can be undone. A record's month is that of
@@ -40,6 +41,9 @@ from outsidein.interactions.schema import CHANNELS, EVENTS, START_EVENTS, record
 SCHEMA = record_schema()
 KEY = ("source", "record_id")
 LIVE_GLOB = "channel=*/month=*/*.parquet"
+# Files not (yet, or any more) live end otherwise, so that even a careless "**/*.parquet" glob
+# over the root reads live records only.
+ASIDE = ".superseded"
 # Row groups of this size keep DuckDB's zone maps useful and each write's memory small.
 ROW_GROUP_ROWS = 256 * 1024
 # Rows buffered across all partitions of a session before the largest buffers are written.
@@ -250,7 +254,7 @@ class InteractionStore:
     def _new_file(self, session: str, folder: str) -> Callable[[], Path]:
         """A maker of fresh file names in a session's staging, under `folder`."""
         def new() -> Path:
-            path = self.root / "_staging" / session / folder / f"part-{uuid.uuid4().hex}.parquet"
+            path = self.root / "_staging" / session / folder / f"part-{uuid.uuid4().hex}.staged"
             path.parent.mkdir(parents=True, exist_ok=True)
             return path
         return new
@@ -277,7 +281,7 @@ class InteractionStore:
                 written = _copy_rows(small, self._new_file(session, partition),
                                      self.row_group_rows, max_rows=SMALL_FILE_ROWS)
                 after += len(written)
-                ops += [["replace", self._rel(w), f"{partition}/{w.name}"] for w in written]
+                ops += [["replace", self._rel(w), _named(partition, w)] for w in written]
                 ops += [["remove", self._rel(f)] for f in small]
             self._commit(ops)
         return CompactResult(compacted, before, after)
@@ -446,7 +450,7 @@ class _Plan:
                 kept = _copy_rows([path], store._new_file(session.name, partition),
                                   store.row_group_rows, drop={str(path): drop})
                 path.unlink()
-            ops += [["replace", store._rel(k), f"{partition}/{k.name}"] for k in kept]
+            ops += [["replace", store._rel(k), _named(partition, k)] for k in kept]
         for filename, rows in sorted(self.replaced.items()):
             path = Path(filename)
             partition = _partition_of(store.root, path)
@@ -454,9 +458,9 @@ class _Plan:
             kept = _copy_rows([path], new, store.row_group_rows, drop={filename: rows})
             aside = _copy_rows([path], new, store.row_group_rows, keep={filename: rows})
             ops += [["replace", store._rel(a),
-                     f"_superseded/import={session.import_id}/{partition}/{a.name}"]
+                     _named(f"_superseded/import={session.import_id}/{partition}", a)]
                     for a in aside]
-            ops += [["replace", store._rel(k), f"{partition}/{k.name}"] for k in kept]
+            ops += [["replace", store._rel(k), _named(partition, k)] for k in kept]
             ops.append(["remove", store._rel(path)])
         manifest = store._manifest(session.import_id) or {"import_id": session.import_id,
                                                           "partitions": []}
@@ -482,8 +486,8 @@ class _Undo:
         manifest = store._manifest(import_id)
         aside = store.root / "_superseded"
         own_folder = aside / f"import={import_id}"
-        own = sorted(own_folder.glob("**/*.parquet"))
-        later = sorted(set(aside.glob("import=*/**/*.parquet")) - set(own))
+        own = sorted(own_folder.glob(f"**/*{ASIDE}"))
+        later = sorted(set(aside.glob(f"import=*/**/*{ASIDE}")) - set(own))
         live = store.files(manifest["partitions"] if manifest else None)
         searched = [str(f) for f in live + later]
         scratch = store.root / "_staging" / f"undo-{import_id}-{uuid.uuid4().hex}"
@@ -516,7 +520,7 @@ class _Undo:
                         destination = f"{target}/{partition}" if target else partition
                         written = _copy_rows([path], store._new_file(scratch.name, destination),
                                              store.row_group_rows, keep={filename: positions})
-                        ops += [["replace", store._rel(w), f"{destination}/{w.name}"]
+                        ops += [["replace", store._rel(w), _named(destination, w)]
                                 for w in written]
                         if not target:
                             restored += len(positions)
@@ -528,7 +532,7 @@ class _Undo:
                     removed += len(rows)
                 kept = _copy_rows([path], store._new_file(scratch.name, destination),
                                   store.row_group_rows, drop={filename: rows})
-                ops += [["replace", store._rel(k), f"{destination}/{k.name}"] for k in kept]
+                ops += [["replace", store._rel(k), _named(destination, k)] for k in kept]
                 ops.append(["remove", store._rel(path)])
             ops += [["remove", store._rel(f)] for f in own]
             if manifest is not None:
@@ -593,6 +597,12 @@ def _partition_name(key: int) -> str:
     channel, month = divmod(key, 1_000_000)
     year, month = divmod(month, 100)
     return f"channel={CHANNELS[channel]}/month={year:04d}-{month:02d}"
+
+
+def _named(folder: str, path: Path) -> str:
+    """Where a staged file goes in folder: "*.parquet" when live, "*.superseded" set aside."""
+    stem = path.name.split(".", 1)[0]
+    return f"{folder}/{stem}{ASIDE if folder.startswith('_superseded') else '.parquet'}"
 
 
 def _partition_of(root: Path, path: Path) -> str:

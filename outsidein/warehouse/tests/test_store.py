@@ -208,6 +208,14 @@ def test_the_engine_reads_the_live_glob_with_partitions(store):
     assert rows.fetchall() == [("2025-03", 2), ("2025-04", 1)]
 
 
+def test_only_live_records_end_in_parquet(store):
+    store.write_batch(calls(range(3)), 1)
+    store.write_batch(calls(range(3), rings=9), 2)  # sets the first versions aside
+    rows = duckdb.sql("SELECT count(*), min(rings) FROM read_parquet($glob)",
+                      params={"glob": str(store.root / "**" / "*.parquet")}).fetchall()
+    assert rows == [(3, 9)]
+
+
 def test_a_record_whose_start_moved_to_another_month_is_not_duplicated(store):
     store.write_batch(calls(range(3), day_step=20), 1)  # record 2 starts in April
     result = store.write_batch(calls([2], rings=9), 2)  # corrected: it started in March
