@@ -23,6 +23,25 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--organization", action="append", default=[], metavar="CODE",
                       help="only this organization and those beneath it (repeatable)")
 
+    standards = commands.add_parser(
+        "standards", help="import or export service standards with their reported results")
+    actions = standards.add_subparsers(dest="action", required=True, metavar="ACTION")
+    load = actions.add_parser("import", help="add or update standards and results from a file")
+    load.add_argument("file", help="CSV file to read")
+    load.add_argument("--format", required=True, help="layout of the file: gc")
+    load.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
+    load.add_argument("--list-findings", action="store_true",
+                      help="print every data-quality finding, not only the counts by code")
+    load.add_argument("--report", metavar="CSV",
+                      help="also write every rejected row and finding to this CSV file")
+    dump = actions.add_parser("export", help="write fiscal-year results to a file")
+    dump.add_argument("file", help="CSV file to write")
+    dump.add_argument("--format", required=True, help="layout of the file: gc")
+    dump.add_argument("--organization", action="append", default=[], metavar="CODE",
+                      help="only this organization and those beneath it (repeatable)")
+    dump.add_argument("--source", choices=["engine", "reported"],
+                      help="only results of this source (default: all)")
+
     serve = commands.add_parser("serve", help="serve the application on this machine")
     serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -47,6 +66,19 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
         for code in getattr(args, "organization", []):
             argv += ["--organization", code]
         return "inventory", argv
+    if args.command == "standards":
+        argv = [args.action, args.file, "--format", args.format]
+        if args.action == "import":
+            argv += [flag for flag, on in (("--dry-run", args.dry_run),
+                                           ("--list-findings", args.list_findings)) if on]
+            if args.report:
+                argv += ["--report", args.report]
+        else:
+            for code in args.organization:
+                argv += ["--organization", code]
+            if args.source:
+                argv += ["--source", args.source]
+        return "standards", argv
     if args.command == "serve":
         return "serve", ["--host", args.host, "--port", str(args.port)]
     if args.command == "demo":
