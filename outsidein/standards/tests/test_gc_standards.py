@@ -209,6 +209,27 @@ def test_a_changed_row_corrects_its_year_and_its_findings():
 
 
 @pytest.mark.django_db
+def test_an_inventory_imported_later_completes_the_minimal_service():
+    standards_import_gc(path_or_file=_csv([_row()]))
+    minimal = Service.objects.get(organization__code="test-agency", code="T1")
+    assert (minimal.source, minimal.name_en, minimal.channels) == (
+        "gc-ss", "Test permit", [Channel.ONLINE])
+    row = dict.fromkeys(SI_COLUMNS, "")
+    row.update(fiscal_yr="2023-2024", service_id="T1", service_name_en="Test permit (new)",
+               service_name_fr="Permis d'essai", service_fee="N", owner_org="test-agency",
+               owner_org_title="Test Agency | Agence d'essai")
+    report = inventory_import_gc(path_or_file=_csv([row], SI_COLUMNS))
+    assert (report.updated, report.services_created) == (1, 0)
+    minimal.refresh_from_db()
+    assert (minimal.source, minimal.name_en) == ("gc-si", "Test permit (new)")
+    assert minimal.standards.get().code == "S1"
+    # The standards row still exports with the service name it was published with.
+    assert _export()[0]["service_name_en"] == "Test permit"
+    again = standards_import_gc(path_or_file=_csv([_row()]))
+    assert (again.unchanged, again.services_created) == (1, 0)
+
+
+@pytest.mark.django_db
 def test_published_figures_that_contradict_the_volumes_are_findings():
     report = standards_import_gc(path_or_file=_csv([_row(performance="0.75", target_met="N")]))
     assert report.rejected == 0 and report.complete_rows == 1
