@@ -359,7 +359,8 @@ def _version_for(placement: _Placement, known: list[StandardVersion], changes: _
     if covering is not None and covering.status == VersionStatus.PUBLISHED:
         covering.status = VersionStatus.SUPERSEDED
         covering.effective_to = year_start - dt.timedelta(days=1)
-        changes.changed_versions.setdefault(covering.pk, (covering, "standard.supersede"))
+        if covering.pk is not None:  # else it is created so, from an earlier row of this file
+            changes.changed_versions.setdefault(covering.pk, (covering, "standard.supersede"))
     return version, CREATED
 
 

@@ -263,6 +263,25 @@ def test_a_newer_fiscal_year_reuses_the_version_or_supersedes_it():
 
 
 @pytest.mark.django_db
+def test_one_file_with_several_years_of_a_standard():
+    report = standards_import_gc(path_or_file=_csv([
+        _row(fiscal_yr="2024-2025", service_standard_en="Decide within 8 business days"),
+        _row(), _row(service_standard_id="S2"),
+        _row(service_standard_id="S2", fiscal_yr="2024-2025")]))
+    assert (report.created, report.rejected, report.versions_created) == (4, 0, 3)
+    old, new = StandardVersion.objects.filter(standard__code="S1").order_by("number")
+    assert (old.effective_from, old.effective_to, old.status) == (
+        FY_START, FY_END, VersionStatus.SUPERSEDED)
+    assert (new.effective_from, new.status, new.text_en) == (
+        dt.date(2024, 4, 1), VersionStatus.PUBLISHED, "Decide within 8 business days")
+    assert StandardVersion.objects.get(standard__code="S2").results.count() == 2
+    again = standards_import_gc(path_or_file=_csv([_row(), _row(fiscal_yr="2024-2025",
+                                                   service_standard_en="Decide within 8 "
+                                                                       "business days")]))
+    assert (again.unchanged, again.created, again.updated) == (2, 0, 0)
+
+
+@pytest.mark.django_db
 def test_dry_run_counts_but_stores_nothing():
     report = standards_import_gc(path_or_file=_csv([
         _row(), _row(service_standard_id="S2", total_volume="0", volume_meeting_target="0")]),
