@@ -156,8 +156,9 @@ def demo_remove() -> None:
     StandardVersion.objects.filter(standard__in=standards).delete()
     standards.delete()
     Service.objects.filter(organization__in=orgs).delete()
-    for calendar in BusinessCalendar.objects.filter(organization__in=orgs).order_by("-parent_id"):
-        calendar.delete()
+    calendars = BusinessCalendar.objects.filter(organization__in=orgs)
+    calendars.filter(parent__isnull=False).delete()  # offices before the calendars they inherit
+    calendars.delete()
     Membership.objects.filter(organization__in=orgs).delete()
     get_user_model().objects.filter(username__in=[p[0] for p in c.PERSONAS]).delete()
     for org in sorted(orgs, key=lambda o: -o.depth):
