@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 
 from outsidein import workdays
 from outsidein.calendars.selectors import calendar_as_workdays, calendars_for_user, month_grid
@@ -32,5 +33,5 @@ def calendar_detail(request, pk: int):
     return render(request, "staff/calendar_detail.html", {
         "stored": stored, "calendar": calendar, "year": year, "months": months,
         "holidays": sorted(holidays.items()), "hours": calendar.hours,
-        "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        "weekdays": [WEEKDAYS_ABBR[d] for d in range(7)],
     })
