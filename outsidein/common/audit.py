@@ -33,3 +33,12 @@ def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def audit_record_many(*, actor, entries) -> None:
+    """audit_record for many objects in one insert: entries of (action, obj, summary, changes)."""
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(actor=actor, action=action, object_type=obj._meta.label_lower,
+                    object_id=str(obj.pk), summary=summary[:500], changes=_jsonable(changes or {}))
+         for action, obj, summary, changes in entries], batch_size=500)

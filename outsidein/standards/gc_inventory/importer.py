@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from outsidein.accounts.models import Organization
-from outsidein.common.audit import audit_record
+from outsidein.common.audit import audit_record_many
 from outsidein.standards.gc_common import (
     Ledger,
     federal_organizations,
@@ -258,12 +258,9 @@ def _write(to_create: list[Service], to_update: list[tuple[Service, dict[str, li
         service.updated_at = now
     if to_update:
         Service.objects.bulk_update([s for s, _ in to_update], fields, batch_size=500)
-    for service in to_create:
-        audit_record(actor=by, action="service.create", obj=service,
-                     summary=f"{service.name_en} (imported)")
-    for service, changes in to_update:
-        audit_record(actor=by, action="service.update", obj=service,
-                     summary=f"{service.name_en} (imported)", changes=_brief(changes))
+    audit_record_many(actor=by, entries=[
+        *[("service.create", s, f"{s.name_en} (imported)", None) for s in to_create],
+        *[("service.update", s, f"{s.name_en} (imported)", _brief(c)) for s, c in to_update]])
 
 
 def _brief(changes: dict[str, list]) -> dict[str, Any]:

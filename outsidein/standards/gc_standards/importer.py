@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from outsidein.accounts.models import Organization
-from outsidein.common.models import AuditEntry
+from outsidein.common.audit import audit_record_many
 from outsidein.compliance.models import (
     ComplianceResult,
     DataQualityFinding,
@@ -234,8 +234,9 @@ def _services(records: list[StandardRecord], organizations: dict[str, Organizati
         service.organization = organization
         found[(org_code, code)] = service
     _bulk_create(Service, to_create)
-    _audit_many(by, [("service.create", service, f"{service.name_en} (from the GC service "
-                                                 f"standards)") for service in to_create])
+    audit_record_many(actor=by, entries=[
+        ("service.create", service, f"{service.name_en} (from the GC service standards)", None)
+        for service in to_create])
     ledger.bump("services_created", len(to_create))
     return found
 
@@ -444,23 +445,14 @@ def _write(changes: _Changes, by) -> None:
         if version.standard.pk in created:
             entries.append(("standard.create", version.standard,
                             f"{version.name_en} (imported; published from "
-                            f"{version.effective_from})"))
+                            f"{version.effective_from})", None))
         else:
             entries.append(("standard.publish", version.standard,
-                            f"v{version.number} from {version.effective_from} (imported)"))
-    entries += [(action, version.standard, f"v{version.number} corrected by an import")
+                            f"v{version.number} from {version.effective_from} (imported)", None))
+    entries += [(action, version.standard, f"v{version.number} corrected by an import", None)
                 for version, action in changes.changed_versions.values()
                 if action == "standard.revise"]
-    _audit_many(by, entries)
-
-
-def _audit_many(by, entries: list[tuple[str, Model, str]]) -> None:
-    """common.audit.audit_record for many objects in one insert (same entries, no changes)."""
-    actor = by if getattr(by, "pk", None) else None
-    AuditEntry.objects.bulk_create(
-        [AuditEntry(actor=actor, action=action, object_type=obj._meta.label_lower,
-                    object_id=str(obj.pk), summary=summary[:500], changes={})
-         for action, obj, summary in entries], batch_size=500)
+    audit_record_many(actor=by, entries=entries)
 
 
 def _findings(placements: list[_Placement]) -> list[RowFinding]:
