@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="load the demonstration organization")
     demo.add_argument("--reset", action="store_true", help="remove the demo data first")
+    demo.add_argument("--records", type=int, metavar="N",
+                      help="interaction records to generate (default 1,000,000)")
+    demo.add_argument("--no-records", action="store_true", help="load no interaction records")
 
     migrate = commands.add_parser("migrate", help="create or update the database tables")
     migrate.add_argument("args", nargs=argparse.REMAINDER, help="options for Django's migrate")
@@ -82,7 +85,10 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
     if args.command == "serve":
         return "serve", ["--host", args.host, "--port", str(args.port)]
     if args.command == "demo":
-        return "demo", ["--reset"] if args.reset else []
+        argv = ["--reset"] if args.reset else []
+        if args.records is not None:
+            argv += ["--records", str(args.records)]
+        return "demo", argv + (["--no-records"] if args.no_records else [])
     raise ValueError(args.command)
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_year_view_lists_holidays_and_office_closure(client):
-    call_command("demo")
+    call_command("demo", "--no-records")
     client.force_login(factories.person("viewer", Organization.objects.get(code="pex"), Role.ANALYST))
     north = BusinessCalendar.objects.get(name="Northtown office")
     page = client.get(reverse("staff:calendar", args=[north.pk]), {"year": 2025}).content.decode()
@@ -24,7 +24,7 @@ def test_year_view_lists_holidays_and_office_closure(client):
 
 
 def test_calendar_of_another_ministry_is_hidden(client):
-    call_command("demo")
+    call_command("demo", "--no-records")
     client.force_login(factories.person("h", Organization.objects.get(code="pex-health"), Role.ANALYST))
     north = BusinessCalendar.objects.get(name="Northtown office")
     assert client.get(reverse("staff:calendar", args=[north.pk])).status_code == 404

@@ -12,13 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_is_idempotent_and_resettable(capsys):
-    call_command("demo")
+    call_command("demo", "--no-records")
     counts = (Organization.objects.count(), Service.objects.count(), Membership.objects.count())
     assert counts[1] == 20 and Guarantee.objects.get().is_approved
-    call_command("demo")
+    call_command("demo", "--no-records")
     assert (Organization.objects.count(), Service.objects.count(),
             Membership.objects.count()) == counts
-    call_command("demo", "--reset")
+    call_command("demo", "--reset", "--no-records")
     assert (Organization.objects.count(), Service.objects.count(),
             Membership.objects.count()) == counts
     out = capsys.readouterr().out
@@ -26,7 +26,7 @@ def test_demo_is_idempotent_and_resettable(capsys):
 
 
 def test_office_calendar_inherits_holidays_and_keeps_its_lunch_break():
-    call_command("demo")
+    call_command("demo", "--no-records")
     import datetime as dt
 
     office = Organization.objects.get(code="pex-service-north")
