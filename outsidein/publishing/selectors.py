@@ -8,6 +8,12 @@ from django.utils import translation
 
 from outsidein.accounts.models import Organization
 from outsidein.common.models import bilingual
+from outsidein.publishing.results import (
+    CurrentPerformance,
+    PublicResult,
+    current_performance,
+    latest_public_result,
+)
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
 from outsidein.standards.selectors import common_standards_for, current_version
 from outsidein.standards.vocabulary import Channel
@@ -31,11 +37,14 @@ class OrganizationGroup:
 
 @dataclass(frozen=True)
 class PublishedStandard:
-    """A standard as the public sees it: its current published version, approved guarantee."""
+    """A standard as the public sees it: its current published version, approved guarantee,
+    and, on a service's page, its latest result and current performance."""
 
     standard: ServiceStandard
     version: StandardVersion
     guarantee: Guarantee | None
+    result: PublicResult | None = None
+    current: CurrentPerformance | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ def directory_groups(*, text: str = "", language: str) -> list[OrganizationGroup
     return sorted(groups, key=lambda g: folded(bilingual(g.organization, "name", language)))
 
 
-def _published(standards) -> list[PublishedStandard]:
+def _published(standards, service: Service | None = None) -> list[PublishedStandard]:
     published = []
     for standard in standards:
         version = current_version(standard)
@@ -122,7 +131,9 @@ def _published(standards) -> list[PublishedStandard]:
         guarantee = getattr(standard, "guarantee", None)
         published.append(PublishedStandard(
             standard=standard, version=version,
-            guarantee=guarantee if guarantee is not None and guarantee.is_approved else None))
+            guarantee=guarantee if guarantee is not None and guarantee.is_approved else None,
+            result=latest_public_result(standard, service) if service is not None else None,
+            current=current_performance(standard, service) if service is not None else None))
     return published
 
 
@@ -145,9 +156,9 @@ def _lang(language: str) -> str:
 def service_page(*, service: Service, language: str) -> ServicePage:
     """The public page of a service: what it is, fees, how to reach it, standards, redress."""
     own = _published(service.standards.filter(is_common=False).select_related("guarantee")
-                     .order_by("code"))
+                     .order_by("code"), service)
     common = _published(common_standards_for(service.organization).select_related("guarantee")
-                        .order_by("code"))
+                        .order_by("code"), service)
     everything = own + common
     complaint_texts: list[str] = []
     for item in everything:

@@ -1,8 +1,10 @@
 """Public pages: service directory and one page per service, in English and French."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from outsidein.compliance import open_data as open_data_rows
 from outsidein.publishing.selectors import (
     directory_groups,
     public_service_by_slug,
@@ -36,3 +38,24 @@ def service(request, slug: str):
         return render(request, "publishing/service_not_found.html", status=404)
     return render(request, "publishing/service.html",
                   {"page": service_page(service=found, language=get_language())})
+
+
+def open_data(request):
+    """What the open-data files hold, and links to them."""
+    return render(request, "publishing/open_data.html", {"min_cell": open_data_rows.MIN_CELL})
+
+
+def open_data_csv(request):
+    """Published results in the Government of Canada service-standard layout (CSV)."""
+    response = HttpResponse("\ufeff" + open_data_rows.open_data_csv(),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="service-standards.csv"'
+    return response
+
+
+def open_data_json(request):
+    """The same rows as JSON."""
+    response = HttpResponse(open_data_rows.open_data_json(),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="service-standards.json"'
+    return response

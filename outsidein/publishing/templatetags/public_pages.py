@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import template
 from django.urls import translate_url
-from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -48,3 +48,43 @@ def translated_url(context, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def public_period(result) -> str:
+    """A result's period in words: "fiscal year 2025–2026", "the month of July 2025"."""
+    if result is None:
+        return ""
+    start, end = result.period_start, result.period_end
+    if result.period_kind == "fiscal_year":
+        return gettext("fiscal year %(first)s–%(last)s") % {"first": start.year, "last": end.year}
+    if result.period_kind == "quarter":
+        return gettext("%(start)s to %(end)s") % {
+            "start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+    if result.period_kind == "month":
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    return gettext("%(start)s to %(end)s") % {
+        "start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+
+
+# Unit -> (singular, plural) of "Currently completed within %(n)s <unit>".
+_WITHIN = {
+    "business_days": lambda n: ngettext("Currently completed within %(n)s business day",
+                                        "Currently completed within %(n)s business days", n),
+    "calendar_days": lambda n: ngettext("Currently completed within %(n)s calendar day",
+                                        "Currently completed within %(n)s calendar days", n),
+    "business_hours": lambda n: ngettext("Currently completed within %(n)s business hour",
+                                         "Currently completed within %(n)s business hours", n),
+    "minutes": lambda n: ngettext("Currently completed within %(n)s minute",
+                                  "Currently completed within %(n)s minutes", n),
+    "seconds": lambda n: ngettext("Currently completed within %(n)s second",
+                                  "Currently completed within %(n)s seconds", n),
+}
+
+
+@register.filter
+def current_phrase(current) -> str:
+    """ "Currently completed within 3 business days" (without the date)."""
+    if current is None or current.unit not in _WITHIN:
+        return ""
+    return _WITHIN[current.unit](current.within) % {"n": number_format(current.within)}
