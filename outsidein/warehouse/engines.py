@@ -1,0 +1,176 @@
+"""The engine seam: open DuckDB (in-process, the default) or Spark SQL (local mode) behind one API.
+
+The only module that imports duckdb or pyspark. An engine registers the Parquet dataset and small
+Arrow tables by name, runs SQL in its own dialect (rendered by SQLGlot from one expression) and
+returns Arrow tables.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine(Protocol):
+    """What the compliance engine needs from an analytical engine."""
+
+    kind: str
+    dialect: str
+
+    def register_parquet(self, name: str, path: str | Path, *, schema: pa.Schema | None = None) -> None:
+        """Expose a Parquet dataset (directory, file or glob; hive partitions read) as a view."""
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        """Expose an in-memory Arrow table as a view."""
+
+    def query(self, sql: str) -> pa.Table:
+        """Run one statement in the engine's dialect and return its rows."""
+
+    def close(self) -> None:
+        """Release the engine (views and connections)."""
+
+
+def open_engine(kind: str = "duckdb", **options) -> Engine:
+    """An engine of the given kind ("duckdb" or "spark")."""
+    if kind == "duckdb":
+        return DuckDBEngine(**options)
+    if kind == "spark":
+        return SparkEngine(**options)
+    raise ValueError(f"unknown engine {kind!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(path.rglob("*.parquet"))
+    return sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+
+
+class DuckDBEngine:
+    """DuckDB in this process, bounded in memory, spilling to a temporary directory."""
+
+    kind = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None,
+                 temp_directory: str | None = None):
+        import duckdb
+
+        self._con = duckdb.connect(":memory:")
+        self._con.execute("SET TimeZone = 'UTC'")
+        # Peak memory is a target (< 2 GB for 100M records); big aggregates spill to disk.
+        limit = memory_limit or os.environ.get("OUTSIDEIN_DUCKDB_MEMORY", "1536MB")
+        self._con.execute(f"SET memory_limit = '{_plain(limit)}'")
+        self._con.execute("SET preserve_insertion_order = false")
+        # Compliance queries are written records first, then joined to small tables in order.
+        # DuckDB's estimate of the records-to-scope join (an equality plus an instant range) is
+        # orders of magnitude low, so it would build hash tables on the records, or pair every
+        # scope row with every clock row first; keep the written order and build sides.
+        self._con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+        spill = temp_directory or os.path.join(tempfile.gettempdir(), "outsidein-duckdb")
+        self._con.execute(f"SET temp_directory = '{_plain(spill)}'")
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+
+    def register_parquet(self, name: str, path: str | Path, *, schema: pa.Schema | None = None) -> None:
+        path = Path(path)
+        files = _parquet_files(path)
+        if not files:
+            if schema is None:
+                raise FileNotFoundError(f"no Parquet files at {path}")
+            self.register_arrow(name, schema.empty_table())
+            return
+        pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+        # Names and paths are checked plain (no quotes); DuckDB cannot bind them as parameters.
+        source = f"read_parquet('{_plain(pattern)}', hive_partitioning = true, union_by_name = true)"
+        self._con.execute(f"CREATE OR REPLACE VIEW {_ident(name)} AS SELECT * FROM {source}")  # noqa: S608
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._con.register(_ident(name), table)
+
+    def query(self, sql: str) -> pa.Table:
+        return self._con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self._con.close()
+
+
+_SPARK_CONF = {
+    # Loopback only: nothing listens on or sends to another address.
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+    "spark.ui.enabled": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.ansi.enabled": "true",
+}
+
+
+def spark_session(master: str | None = None):
+    """The process's Spark session in local mode (created once, bound to loopback)."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master or os.environ.get("OUTSIDEIN_SPARK_MASTER", "local[*]"))
+    builder = builder.appName("outsidein-compliance")
+    for key, value in _SPARK_CONF.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+class SparkEngine:
+    """Spark SQL through PySpark; the session outlives the engine (start-up is slow)."""
+
+    kind = "spark"
+    dialect = "spark"
+
+    def __init__(self, *, session=None, master: str | None = None):
+        self._spark = session or spark_session(master)
+        self._views: list[str] = []
+
+    def register_parquet(self, name: str, path: str | Path, *, schema: pa.Schema | None = None) -> None:
+        path = Path(path)
+        if not _parquet_files(path):
+            if schema is None:
+                raise FileNotFoundError(f"no Parquet files at {path}")
+            self.register_arrow(name, schema.empty_table())
+            return
+        reader = self._spark.read
+        if not path.exists():  # a glob: partitions are found from the dataset's root
+            root = Path(str(path).split("*", 1)[0]).parent if "*" in str(path) else path.parent
+            reader = reader.option("basePath", str(root))
+        reader.parquet(str(path)).createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._spark.createDataFrame(table).createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def query(self, sql: str) -> pa.Table:
+        return self._spark.sql(sql).toArrow()
+
+    def close(self) -> None:
+        for name in self._views:
+            self._spark.catalog.dropTempView(name)
+        self._views.clear()
+
+
+def _ident(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return name
+
+
+def _plain(text: str) -> str:
+    if "'" in text:
+        raise ValueError(f"quote in a path or setting: {text!r}")
+    return text
