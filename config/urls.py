@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("outsidein.accounts.urls")),
+    path("staff/compliance/", include("outsidein.compliance.urls")),
     path("staff/", include("outsidein.standards.urls")),
     path("", include("outsidein.publishing.urls_root")),
 ]

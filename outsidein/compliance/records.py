@@ -1,0 +1,440 @@
+"""The records behind a result: the engine's own per-record rule, with each record's identity.
+
+The compliance engine counts `rules.Branch.select()` rows (one per record and version: status,
+reason, elapsed). Here the same SELECT gains the record's identity and a few attributes, and is
+filtered to one cell (organization, service, channel, dates) and status, so a drill-down lists
+exactly the records a share was computed from — judged by the same expression, never by a
+second implementation of the units.
+
+The reads here take plain plans (evaluation.VersionPlan) and calendars; `cell_reader` below
+builds them from the ORM for one stored result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+from sqlglot import exp
+
+from outsidein import workdays
+from outsidein.compliance.evaluation import VersionPlan, _scope_table, table_span
+from outsidein.compliance.periods import Period, day_from_number, day_number
+from outsidein.compliance.rules import (
+    EXCLUDED,
+    MET,
+    MISSED,
+    PENDING,
+    STATUS_NAMES,
+    UNIT_TYPES,
+    UNRECORDED,
+    Branch,
+    ClockUnit,
+    RunConstants,
+)
+from outsidein.interactions.schema import event_column, record_schema
+from outsidein.warehouse.calendar_tables import clock_table
+
+# Filters a person picks -> the statuses they cover. Records whose measure is missing count as
+# excluded "(not recorded)" in results (evaluation.NOT_RECORDED), so they are listed there too.
+STATUS_FILTERS: dict[str, tuple[int, ...]] = {
+    "met": (MET,), "missed": (MISSED,), "excluded": (EXCLUDED, UNRECORDED), "pending": (PENDING,),
+}
+# Columns a record row carries besides the rule's own output.
+IDENTITY = ("source", "record_id", "queue", "tier", "fee_paid", "guarantee_eligible")
+RECORD_COLUMNS = ("version_id", "org_id", "service", "channel", "day", "status", "reason",
+                  "elapsed", *IDENTITY, "started_at", "stopped_at", "due_at")
+ANY = object()  # a filter value meaning "do not filter on this"
+
+
+@dataclass(frozen=True)
+class CellFilter:
+    """Which records to read: one cell's keys, statuses and guarantee eligibility."""
+
+    first_day: dt.date
+    last_day: dt.date
+    org_id: int | None = None
+    service: object = ANY  # a code, None (records without a known service) or ANY
+    # With service None: the codes the inventory knows for the organization; records with any
+    # other code were counted as "no service" by the engine, so they belong to that cell too.
+    known_services: tuple[str, ...] = ()
+    channel: object = ANY  # a channel, "" or ANY
+    statuses: tuple[int, ...] = ()
+    guarantee_eligible: bool | None = None
+    open_only: bool = False  # the clock's stop event is missing
+
+    def conditions(self) -> list[exp.Expression]:
+        m = "m"
+        found: list[exp.Expression] = [exp.Between(
+            this=exp.column("day", m), low=exp.Literal.number(day_number(self.first_day)),
+            high=exp.Literal.number(day_number(self.last_day)))]
+        if self.org_id is not None:
+            found.append(exp.column("org_id", m).eq(exp.Literal.number(self.org_id)))
+        if self.service is None:
+            missing = exp.column("service", m).is_(exp.null())
+            if self.known_services:
+                missing = exp.or_(missing, exp.not_(exp.column("service", m).isin(
+                    *[exp.Literal.string(c) for c in self.known_services])))
+            found.append(exp.paren(missing))
+        elif self.service is not ANY:
+            found.append(exp.column("service", m).eq(exp.Literal.string(str(self.service))))
+        if self.channel is not ANY:
+            found.append(exp.column("channel", m).eq(exp.Literal.string(str(self.channel or ""))))
+        if self.statuses:
+            found.append(exp.column("status", m).isin(
+                *[exp.Literal.number(s) for s in self.statuses]))
+        if self.guarantee_eligible is not None:
+            flag = exp.column("guarantee_eligible", m)
+            found.append(flag if self.guarantee_eligible else exp.not_(exp.Coalesce(
+                this=flag, expressions=[exp.false()])))
+        if self.open_only:
+            found.append(exp.column("stopped_at", m).is_(exp.null()))
+        return found
+
+
+def record_select(branch: Branch) -> exp.Select:
+    """The branch's per-record SELECT with the record's identity, start, stop and due time."""
+    rule, r = branch.rule, branch.records
+    extra = [exp.column(c, r).as_(c) for c in IDENTITY]
+    extra.append(branch.start_ts.copy().as_("started_at"))
+    stop = (exp.column(event_column(rule.clock_stop), r) if rule.clock_stop
+            else exp.cast(exp.null(), "TIMESTAMP"))
+    extra.append(stop.as_("stopped_at"))
+    extra.append(exp.column(event_column("due"), r).as_("due_at"))
+    return branch.select().select(*extra, append=True)
+
+
+@dataclass
+class RecordReader:
+    """Registers the records, clock and scope of one version on an engine, then reads cells."""
+
+    engine: object
+    plan: VersionPlan
+    calendars: Sequence[workdays.Calendar]
+    dataset: Path
+    as_of: dt.datetime
+    first_day: dt.date
+    last_day: dt.date
+    sql: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        period = Period("", "span", self.first_day, self.last_day)
+        span = table_span([self.plan], self.as_of, period)
+        self._empty = span is None
+        if self._empty:
+            return
+        clock = clock_table(self.calendars, *span,
+                            business_hours=self.plan.rule.unit == "business_hours")
+        seconds = int(self.as_of.timestamp())
+        points = [clock.clocks[clock.index_of[i]].point(seconds)
+                  for i in range(len(self.calendars))]
+        run = RunConstants(as_of_us=seconds * 1_000_000, bucket_seconds=clock.bucket_seconds,
+                           day_range=(day_number(self.first_day), day_number(self.last_day)),
+                           records="oi_records", clock="oi_record_clock")
+        self.engine.register_parquet(run.records, self.dataset, schema=record_schema())
+        self.engine.register_arrow(run.clock, clock.table)
+        self.engine.register_arrow("oi_record_scope", _scope_table([self.plan], clock, points))
+        self._records = record_select(Branch(self.plan.rule, "oi_record_scope", run))
+
+    def _where(self, cell: CellFilter) -> exp.Select:
+        return (exp.select(exp.Star()).from_(self._records.subquery("m"))
+                .where(exp.and_(*cell.conditions())))
+
+    def _run(self, query: exp.Select) -> pa.Table:
+        sql = query.sql(dialect=self.engine.dialect)
+        self.sql.append(sql)
+        return self.engine.query(sql)
+
+    def rows(self, cell: CellFilter, *, limit: int | None = None, offset: int = 0) -> pa.Table:
+        """The records of the cell, oldest first (start date, source, record id)."""
+        if self._empty:
+            return _empty_rows()
+        query = self._where(cell).order_by(
+            exp.column("day"), exp.column("started_at"), exp.column("source"),
+            exp.column("record_id"))
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        return self._run(query)
+
+    def counts(self, cell: CellFilter) -> dict[int, int]:
+        """Records of the cell per status."""
+        if self._empty:
+            return {}
+        inner = self._where(cell).subquery("f")
+        query = (exp.select(exp.column("status"), exp.Count(this=exp.Star()).as_("n"))
+                 .from_(inner).group_by(exp.column("status")))
+        table = self._run(query).to_pydict()
+        return {int(s): int(n) for s, n in zip(table["status"], table["n"], strict=True)}
+
+    def counts_by_day(self, cell: CellFilter) -> dict[tuple[int, int], int]:
+        """Records of the cell per (day number, status)."""
+        if self._empty:
+            return {}
+        inner = self._where(cell).subquery("f")
+        query = (exp.select(exp.column("day"), exp.column("status"),
+                            exp.Count(this=exp.Star()).as_("n"))
+                 .from_(inner).group_by(exp.column("day"), exp.column("status")))
+        table = self._run(query).to_pydict()
+        return {(int(d), int(s)): int(n)
+                for d, s, n in zip(table["day"], table["status"], table["n"], strict=True)}
+
+
+def _empty_rows() -> pa.Table:
+    return pa.table({c: pa.array([], pa.null()) for c in RECORD_COLUMNS})
+
+
+def status_name(status: int) -> str:
+    """met, missed, excluded, pending or unrecorded."""
+    return STATUS_NAMES.get(int(status), str(status))
+
+
+def as_dicts(table: pa.Table) -> list[dict]:
+    """Rows as dicts with the start date as a date and the status by name."""
+    rows = table.to_pylist()
+    for row in rows:
+        if row.get("day") is not None:
+            row["date"] = day_from_number(row["day"])
+        if row.get("status") is not None:
+            row["status_name"] = status_name(row["status"])
+    return rows
+
+
+def unit_factor(unit: str) -> int:
+    """Base integers per unit (3600 for business hours), 1 for unknown units."""
+    unit_type = UNIT_TYPES.get(unit)
+    return unit_type.factor if unit_type else 1
+
+
+def with_status(cell: CellFilter, status: str) -> CellFilter:
+    """The cell narrowed to a filter name of STATUS_FILTERS ("" keeps every status)."""
+    return replace(cell, statuses=STATUS_FILTERS.get(status, ()))
+
+
+def counts_by_name(counts: dict[int, int]) -> dict[str, int]:
+    """Per-status counts under the filter names, plus "all"."""
+    named = {name: sum(counts.get(s, 0) for s in statuses)
+             for name, statuses in STATUS_FILTERS.items()}
+    named["all"] = sum(counts.values())
+    return named
+
+
+CSV_COLUMNS = ("source", "record_id", "start_date", "status", "exclusion_reason", "elapsed",
+               "started_at", "stopped_at", "due_at", "organization_id", "service", "channel",
+               "queue", "tier", "fee_paid", "guarantee_eligible")
+
+
+def csv_rows(table: pa.Table, factor: int = 1):
+    """CSV rows (CSV_COLUMNS) of record rows, elapsed in the standard's unit."""
+    def text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
+
+    for batch in table.to_batches(max_chunksize=10_000):
+        for row in batch.to_pylist():
+            elapsed = row["elapsed"]
+            yield [text(v) for v in (
+                row["source"], row["record_id"], day_from_number(row["day"]),
+                status_name(row["status"]), row["reason"],
+                None if elapsed is None else (elapsed if factor == 1 else elapsed / factor),
+                row["started_at"], row["stopped_at"], row["due_at"], row["org_id"],
+                row["service"], row["channel"], row["queue"], row["tier"], row["fee_paid"],
+                row["guarantee_eligible"])]
+
+
+# ---- from the application database ------------------------------------------------------------
+
+def default_dataset() -> Path:
+    """The live files of this installation's interaction store (as compliance_run reads it)."""
+    from outsidein.compliance.fingerprint import LIVE_GLOB
+    from outsidein.warehouse.store import default_root
+
+    return default_root() / LIVE_GLOB
+
+
+def known_service_codes(organization) -> tuple[str, ...]:
+    """Service codes offered by the organization or an ancestor (what the engine calls known)."""
+    from outsidein.standards.models import Service
+
+    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
+    return tuple(sorted(set(Service.objects.filter(organization__in=ids)
+                            .values_list("code", flat=True))))
+
+
+def version_plan(version, organizations) -> tuple[VersionPlan, list[workdays.Calendar]]:
+    """The engine's plan of a version over some organizations, and their calendars."""
+    from outsidein.compliance import selectors as engine_selectors
+
+    return engine_selectors.version_plan(version, organizations)
+
+
+@contextmanager
+def cell_reader(result, *, engine=None, dataset: Path | None = None):
+    """(reader, cell) for the records behind a stored result, on a fresh engine by default."""
+    from outsidein.warehouse.engines import open_engine
+
+    plan, calendars = version_plan(result.version, [result.organization])
+    as_of = result.as_of or result.computed_at
+    owned = engine is None
+    engine = engine or open_engine()
+    try:
+        reader = RecordReader(engine, plan, calendars, dataset or default_dataset(), as_of,
+                              result.period_start, result.period_end)
+        cell = CellFilter(first_day=result.period_start, last_day=result.period_end,
+                          org_id=result.organization_id,
+                          service=result.service.code if result.service_id else None,
+                          known_services=() if result.service_id
+                          else known_service_codes(result.organization),
+                          channel=result.channel)
+        yield reader, cell
+    finally:
+        if owned:
+            engine.close()
+
+
+# ---- open items at risk ---------------------------------------------------------------------
+
+AT_RISK_LOOKBACK_DAYS = 366  # open items started earlier than this are not looked for
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A record whose clock has started and not stopped: overdue, or at risk of breaching."""
+
+    version_id: int
+    org_id: int
+    service: str | None
+    channel: str
+    source: str
+    record_id: str
+    started_at: dt.datetime
+    deadline: dt.datetime | None
+    overdue: bool
+
+
+def deadline_for(rule, threshold, calendar: workdays.Calendar, started_at: dt.datetime,
+                 due_at: dt.datetime | None = None) -> dt.datetime | None:
+    """When an open record breaches, by the record's calendar (pauses not taken off).
+
+    The at-risk list itself is decided by the engine's rule; this is the date people read.
+    """
+    if rule.against_due and due_at is not None:
+        return due_at
+    if threshold is None or started_at is None:
+        return None
+    amount = float(threshold)
+    if rule.unit == "business_days":
+        return workdays.add_business_days(calendar, started_at, int(amount))
+    if rule.unit == "business_hours":
+        return workdays.add_business_seconds(calendar, started_at, int(amount * 3600))
+    if rule.unit == "calendar_days":
+        local = started_at.astimezone(calendar.zone).date() + dt.timedelta(days=int(amount) + 1)
+        return dt.datetime.combine(local, dt.time(0), tzinfo=calendar.zone) - dt.timedelta(seconds=1)
+    if rule.unit in ("seconds", "minutes"):
+        return started_at + dt.timedelta(seconds=int(amount * unit_factor(rule.unit)))
+    return None
+
+
+def open_items(engine, plan: VersionPlan, calendars: Sequence[workdays.Calendar], *,
+               dataset: Path, now: dt.datetime, business_hours: int) -> list[OpenItem]:
+    """Open records of a plan that are overdue now or will breach within the business hours.
+
+    The engine's own rule decides both: overdue = MISSED now and still open; at risk = PENDING
+    now and MISSED as of now + the business hours on each organization's calendar.
+    """
+    if not isinstance(plan.rule.unit_type, ClockUnit):
+        return []
+    today = now.astimezone(dt.UTC).date()
+    first = today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS)
+    by_calendar: dict[int, list] = {}
+    for org in plan.organizations:
+        by_calendar.setdefault(org[2], []).append(org)
+    items: list[OpenItem] = []
+    for position, organizations in by_calendar.items():
+        calendar = calendars[position]
+        part = replace(plan, organizations=tuple(organizations))
+        later = workdays.add_business_seconds(calendar, now, business_hours * 3600)
+        if not workdays.is_open(calendar, later):
+            # No business time passes until the next opening: a business-day deadline that
+            # falls at midnight after today's close is within the window too.
+            later = workdays.next_open_instant(calendar, later) - dt.timedelta(seconds=1)
+        cell = CellFilter(first_day=first, last_day=today, statuses=(PENDING, MISSED),
+                          open_only=True)
+        current = RecordReader(engine, part, calendars, dataset, now, first, today).rows(cell)
+        if not current.num_rows:
+            continue
+        soon = RecordReader(engine, part, calendars, dataset, later, first, today).rows(
+            replace(cell, statuses=(MISSED,)))
+        missed_later = set(zip(soon["source"].to_pylist(), soon["record_id"].to_pylist(),
+                               strict=True))
+        for row in current.to_pylist():
+            overdue = row["status"] == MISSED
+            if not overdue and (row["source"], row["record_id"]) not in missed_later:
+                continue
+            items.append(OpenItem(
+                version_id=plan.version_id, org_id=row["org_id"], service=row["service"],
+                channel=row["channel"], source=row["source"], record_id=row["record_id"],
+                started_at=row["started_at"],
+                deadline=deadline_for(plan.rule, plan.threshold, calendar, row["started_at"],
+                                      row["due_at"]),
+                overdue=overdue))
+    return sorted(items, key=lambda i: (not i.overdue, i.deadline or i.started_at))
+
+
+@dataclass(frozen=True)
+class AtRiskList:
+    """Open items of the versions in force, with the versions and organizations they refer to."""
+
+    items: list[OpenItem]
+    versions: dict[int, object]
+    organizations: dict[int, object]
+
+
+def at_risk_for_user(user, *, business_hours: int, organization=None,
+                     now: dt.datetime | None = None, engine=None,
+                     dataset: Path | None = None) -> AtRiskList:
+    """Overdue and at-risk open items of time standards in force, in the user's organizations."""
+    from django.utils import timezone
+
+    from outsidein.accounts.selectors import organizations_for_user
+    from outsidein.compliance import selectors as engine_selectors
+    from outsidein.warehouse.engines import open_engine
+
+    now = (now or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
+    today = now.date()
+    scope = organizations_for_user(user)
+    if organization is not None:
+        scope = scope.filter(path__startswith=organization.path)
+    scope = list(scope.order_by("path"))
+    versions = [v for v in engine_selectors.versions_to_measure()
+                if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)]
+    found = AtRiskList(items=[], versions={}, organizations={o.pk: o for o in scope})
+    owned = engine is None
+    engine = engine or open_engine()
+    try:
+        for version in versions:
+            owner = version.standard.organization
+            organizations = [o for o in scope if o.path.startswith(owner.path)]
+            if not organizations:
+                continue
+            plan, calendars = version_plan(version, organizations)
+            if plan.rule.problems() or not isinstance(plan.rule.unit_type, ClockUnit):
+                continue
+            items = open_items(engine, plan, calendars, dataset=dataset or default_dataset(),
+                               now=now, business_hours=business_hours)
+            if items:
+                found.versions[version.pk] = version
+                found.items.extend(items)
+    finally:
+        if owned:
+            engine.close()
+    found.items.sort(key=lambda i: (not i.overdue, i.deadline or i.started_at))
+    return found
