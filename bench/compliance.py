@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +106,7 @@ def phase_setup(args) -> dict:
     from outsidein import workdays
     from outsidein.accounts.models import Organization
     from outsidein.calendars.selectors import calendar_as_workdays, calendar_for_organization
+    from outsidein.compliance.selectors import rule_for, versions_to_measure
     from outsidein.standards.common_standards import COMMON_STANDARDS, REDRESS_EN, REDRESS_FR
     from outsidein.standards.models import ServiceStandard
     from outsidein.standards.services import standard_create, standard_publish
@@ -128,7 +128,10 @@ def phase_setup(args) -> dict:
         standard_publish(version=version, effective_from=EFFECTIVE)
     cal = calendar_as_workdays(calendar_for_organization(root))
     holidays = workdays.holidays_between(cal, dt.date(2025, 1, 1), dt.date(2027, 12, 31))
-    return {"holidays": sorted(d.isoformat() for d in holidays)}
+    # The record channels each standard measures, as the engine reads them (blank: all).
+    channels = {v.standard.code: list(rule_for(v).channels)
+                for v in versions_to_measure().filter(standard__organization=root)}
+    return {"holidays": sorted(d.isoformat() for d in holidays), "channels": channels}
 
 
 def phase_generate(args) -> dict:
@@ -183,10 +186,8 @@ def phase_engine(args) -> dict:
     _django(Path(args.dir) / "data")
     # A running application has its modules loaded: import them before the clock starts.
     import outsidein.compliance.evaluation  # noqa: F401
+    import outsidein.compliance.services  # noqa: F401
     import outsidein.warehouse.engines  # noqa: F401
-
-    with suppress(ImportError):
-        import outsidein.compliance.services  # noqa: F401
     if args.engine == "duckdb":
         import duckdb  # noqa: F401
     base = _rss_mb()
@@ -199,19 +200,14 @@ def phase_engine(args) -> dict:
 def _engine_run(kind: str) -> tuple[dict, dict]:
     """Run compliance the way the application does; counts per standard (fiscal-year cells)."""
     from outsidein.compliance.models import ComplianceResult
+    from outsidein.compliance.services import compliance_run
 
-    try:
-        from outsidein.compliance.services import compliance_run
-    except ImportError:
-        compliance_run = None
-    if compliance_run is not None:
-        outcome = compliance_run(engine=kind, as_of=AS_OF)
-        detail = {"ran": "compliance_run", "outcome": str(outcome)[:300]}
-        cells = ComplianceResult.objects.filter(period_kind="fiscal_year", source="engine")
-        rows = [(c.version.standard.code, c.meeting or 0, (c.total or 0) - (c.meeting or 0),
-                 c.pending, sum(c.excluded.values())) for c in cells.select_related("version__standard")]
-    else:
-        rows, detail = _evaluate_directly(kind)
+    report = compliance_run(engine=kind, as_of=AS_OF, force=True)
+    detail = {"report": str(report), "timings": {k: round(v, 2) for k, v in report.timings.items()}}
+    cells = (ComplianceResult.objects.filter(period_kind="fiscal_year", source="engine")
+             .select_related("version__standard"))
+    rows = [(c.version.standard.code, c.meeting or 0, (c.total or 0) - (c.meeting or 0),
+             c.pending, sum(c.excluded.values())) for c in cells]
     counts: dict[str, list[int]] = {}
     for code, met, missed, pending, excluded in rows:
         tally = counts.setdefault(code, [0, 0, 0, 0])
@@ -220,47 +216,11 @@ def _engine_run(kind: str) -> tuple[dict, dict]:
     return counts, detail
 
 
-def _evaluate_directly(kind: str):
-    """Until compliance_run exists: the engine's own evaluate() with plans built from the ORM."""
-    from outsidein.accounts.models import Organization
-    from outsidein.calendars.selectors import calendar_as_workdays, calendar_for_organization
-    from outsidein.compliance.evaluation import VersionPlan, evaluate
-    from outsidein.compliance.rules import CHANNEL_COVERAGE, Rule
-    from outsidein.interactions.selectors import interaction_store
-    from outsidein.standards.models import StandardVersion
-    from outsidein.warehouse.engines import open_engine
-
-    root = Organization.objects.get(code=ORG)
-    orgs = list(Organization.objects.filter(path__startswith=root.path))
-    calendars = [calendar_as_workdays(calendar_for_organization(o)) for o in orgs]
-    plans = []
-    for v in StandardVersion.objects.filter(status="published").select_related("standard"):
-        rule = Rule(unit=v.unit, clock_start=v.clock_start, clock_stop=v.clock_stop,
-                    channels=CHANNEL_COVERAGE.get(v.channel, (v.channel,)) if v.channel else ())
-        plans.append(VersionPlan(
-            version_id=v.pk, rule=rule, threshold=v.threshold,
-            target=float(v.target_share) if v.target_share is not None else None,
-            effective_from=v.effective_from, effective_to=v.effective_to,
-            organizations=tuple((o.code, o.pk, i) for i, o in enumerate(orgs))))
-    codes = {v.pk: v.standard.code for v in StandardVersion.objects.select_related("standard")}
-    engine = open_engine(kind)
-    try:
-        result = evaluate(engine, plans, calendars, dataset=interaction_store().root,
-                          as_of=AS_OF)
-    finally:
-        engine.close()
-    rows = [(codes[c.version_id], c.meeting, c.total - c.meeting, c.pending,
-             sum(c.excluded.values())) for c in result.cells if c.period_kind == "fiscal_year"]
-    return rows, {"ran": "evaluation.evaluate (compliance_run not available yet)",
-                  "cells": len(result.cells),
-                  "timings": {k: round(v, 2) for k, v in result.timings.items()}}
-
-
-def _measured(code: str) -> tuple[tuple[str, ...] | None, str, str, str, int]:
-    """(channels or None for all, start column, stop column, unit, threshold) of a standard."""
-    for c, channel, start, stop, unit, threshold in STANDARDS:
+def _measured(code: str, facts: dict) -> tuple[tuple[str, ...] | None, str, str, str, int]:
+    """(record channels or None for all, start column, stop column, unit, threshold)."""
+    for c, _channel, start, stop, unit, threshold in STANDARDS:
         if c == code:
-            channels = {"mail": ("mail", "fax", "email")}.get(channel, (channel,)) if channel else None
+            channels = tuple(facts["channels"][code]) or None
             return channels, f"{start}_at", f"{stop}_at", unit, threshold
     raise KeyError(code)
 
@@ -271,7 +231,9 @@ def phase_pandas(args) -> dict:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    holidays = np.array(_facts(args)["holidays"], dtype="datetime64[D]")
+    facts = _facts(args)
+    holidays = np.array(facts["holidays"], dtype="datetime64[D]")
+    measured = {code: _measured(code, facts) for code, *_ in STANDARDS}
     root = Path(args.dir) / "data" / "interactions"
     base = _rss_mb()
     started, cpu = time.perf_counter(), _cpu()
@@ -280,15 +242,14 @@ def phase_pandas(args) -> dict:
     parts = []
     for path in sorted(root.glob("channel=*/month=*/*.parquet")):
         channel = path.parent.parent.name.split("=", 1)[1]
-        codes = [c for c, *_ in STANDARDS
-                 if _measured(c)[0] is None or channel in _measured(c)[0]]
+        codes = [c for c, m in measured.items() if m[0] is None or channel in m[0]]
         needed = {"organization", "exclusion_reason"}
         for code in codes:
-            _ch, start, stop, unit, _t = _measured(code)
+            _ch, start, stop, unit, _t = measured[code]
             needed |= {start, "rings"} if unit == "rings" else {start, stop}
         table = pq.read_table(path, columns=sorted(needed)).to_pandas()
         for code in codes:
-            _ch, start, stop, unit, threshold = _measured(code)
+            _ch, start, stop, unit, threshold = measured[code]
             frame = table[table[start].notna()]
             if frame.empty:
                 continue
@@ -334,7 +295,8 @@ def phase_floor(args) -> dict:
     import numpy as np
     import pyarrow as pa
 
-    holidays = np.array(_facts(args)["holidays"], dtype="datetime64[D]")
+    facts = _facts(args)
+    holidays = np.array(facts["holidays"], dtype="datetime64[D]")
     root = Path(args.dir) / "data" / "interactions"
     base = _rss_mb()
     started, cpu = time.perf_counter(), _cpu()
@@ -361,7 +323,7 @@ def phase_floor(args) -> dict:
     glob = str(root / "channel=*" / "month=*" / "*.parquet")
     branches = []
     for code, *_ in STANDARDS:
-        channels, start, stop, unit, threshold = _measured(code)
+        channels, start, stop, unit, threshold = _measured(code, facts)
         where = f"channel IN ({', '.join(repr(c) for c in channels)})" if channels else "TRUE"
         s_us, e_us = f"epoch_us(r.{start})", f"epoch_us(r.{stop})"
         joins = f"JOIN cal c1 ON c1.hour = {s_us} // 3600000000"

@@ -129,7 +129,7 @@ def test_some_records_are_still_open_and_some_carry_a_due_time(sample):
 @pytest.mark.django_db
 def test_demo_loads_records_through_the_import_once(settings, tmp_path, capsys):
     settings.DATA_DIR = tmp_path
-    call_command("demo", "--records", "20000")
+    call_command("demo", "--records", "20000", "--no-compliance")
     assert _stored(tmp_path / "interactions", ["record_id"]).num_rows == 20_000
     loaded = records.demo_records_loaded()
     assert len(loaded) == 1
@@ -140,7 +140,7 @@ def test_demo_loads_records_through_the_import_once(settings, tmp_path, capsys):
     north = visits.filter(pc.equal(visits["organization"], NORTH))
     assert np.datetime64("2025-12-12") not in _local_dates(north["arrived_at"])
 
-    call_command("demo", "--records", "20000")
+    call_command("demo", "--records", "20000", "--no-compliance")
     assert "already loaded" in capsys.readouterr().out
     assert _stored(tmp_path / "interactions", ["record_id"]).num_rows == 20_000
     assert records.demo_records_loaded() == loaded
