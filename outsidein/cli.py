@@ -42,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     dump.add_argument("--source", choices=["engine", "reported"],
                       help="only results of this source (default: all)")
 
+    records = commands.add_parser(
+        "import", help="import interaction records (CSV, XLSX, Parquet, JSON lines); "
+                       "`import undo ID`; `import mapping FILE.json` saves a column mapping")
+    records.add_argument("file", help="file to import, or 'undo', or 'mapping'")
+    records.add_argument("import_id", nargs="?", help="the import to undo, or the mapping file")
+    records.add_argument("--source", help="the source system the records come from")
+    records.add_argument("--mapping", help="saved column mapping (default: the source's)")
+    records.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
+    records.add_argument("--yes", action="store_true", help="with undo: do it")
+
     serve = commands.add_parser("serve", help="serve the application on this machine")
     serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -82,6 +92,12 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
             if args.source:
                 argv += ["--source", args.source]
         return "standards", argv
+    if args.command == "import":
+        argv = [args.file] + ([args.import_id] if args.import_id else [])
+        argv += ["--source", args.source] if args.source else []
+        argv += ["--mapping", args.mapping] if args.mapping else []
+        argv += ["--dry-run"] if args.dry_run else []
+        return "import_records", argv + (["--yes"] if args.yes else [])
     if args.command == "serve":
         return "serve", ["--host", args.host, "--port", str(args.port)]
     if args.command == "demo":

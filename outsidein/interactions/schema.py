@@ -72,6 +72,10 @@ ATTRIBUTES: dict[str, tuple[pa.DataType, str]] = {
 }
 
 
+# Text attributes with few distinct values (codes and names): stored dictionary-encoded.
+CATEGORIES = ("source", "channel", "organization", "service", "queue", "tier", "exclusion_reason")
+
+
 def record_schema() -> pa.Schema:
     """The Arrow schema of stored interaction records."""
     fields = [pa.field(name, typ, nullable=name not in ("source", "record_id", "channel"))

@@ -48,6 +48,8 @@ def test_first_write_stores_every_record_in_its_channel_and_month(store):
                                   "channel=telephone/month=2025-04"]
     assert set(store.table()["import_id"].to_pylist()) == {1}
     assert store.import_ids() == [1]
+    # Read back in the canonical schema: plain strings, instants in UTC.
+    assert store.table().schema == store_module.SCHEMA
 
 
 def test_the_month_is_that_of_the_start_event_in_utc(store):
