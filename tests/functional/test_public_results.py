@@ -128,3 +128,39 @@ def test_public_results_in_a_real_browser(browser_page, live_server, transaction
         assert "84.2%" in result_text and "Nov. 20, 2025" in result_text
     assert_no_axe_violations(page)
     assert_no_console_problems(page)
+
+
+def build_dashboard():
+    """A quality lead's results for one standard over six months, one month without records."""
+    from outsidein.accounts.models import Role
+
+    data = build_results()
+    version = data.licence.standards.get(code="DL-DECISION").versions.get()
+    for month, (total, meeting) in zip(range(4, 10), [(40, 30), (50, 45), (0, 0), (60, 50),
+                                                      (45, 40), (70, 66)], strict=True):
+        share = meeting / total if total else None
+        result(version, data.transport, data.licence, period_kind=PeriodKind.MONTH,
+               period_start=dt.date(2025, month, 1), period_end=dt.date(2025, month, 28),
+               total=total, meeting=meeting, share=share,
+               ci_low=None if share is None else share - 0.1,
+               ci_high=None if share is None else min(1.0, share + 0.05),
+               target_met="NA" if share is None else ("Y" if share >= 0.8 else "N"),
+               excluded={"labour disruption": 3} if month == 6 else {})
+    factories.person("lead", data.transport, Role.QUALITY_LEAD)
+    return data
+
+
+@pytest.mark.browser
+def test_staff_dashboard_is_accessible(browser_page, live_server, transactional_db):
+    build_dashboard()
+    page = browser_page
+    page.goto("/accounts/login/?next=/staff/compliance/")
+    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/compliance/")
+    assert page.locator("svg.oi-chart").count() >= 1
+    assert page.locator("svg.oi-chart title").first.text_content().startswith("Decision within")
+    assert "Not available" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    assert_no_console_problems(page)
