@@ -122,9 +122,14 @@ def interactions_import_run(*, import_id: int, progress: Progress | None = None,
 
 def interactions_import_records(*, records: list[dict[str, Any]], source: str,
                                 mapping: SourceMapping | str | None = None, by=None,
-                                dry_run: bool = False) -> ImportReport:
+                                dry_run: bool = False,
+                                organizations: list[str] | None = None) -> ImportReport:
     """Import a batch of records given as dicts (field or mapped column -> value), as the API
-    does; a record's "line" in the reject report is its position in the batch (1 = first)."""
+    does; a record's "line" in the reject report is its position in the batch (1 = first).
+
+    With `organizations` (the codes the caller may import for), every record must name one of
+    them; others are rejected as unknown organizations.
+    """
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
                             file_name="", path="")
     record.file_format = "records"
@@ -136,7 +141,7 @@ def interactions_import_records(*, records: list[dict[str, Any]], source: str,
                           for c in columns})
         yield RawBatch(table, pa.array(range(1, len(records) + 1), pa.int64()))
 
-    return _run(record, None, header=header, batches=batches)
+    return _run(record, None, header=header, batches=batches, organizations=organizations)
 
 
 @transaction.atomic
@@ -174,7 +179,8 @@ def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, p
 def _run(record: InteractionImport, path: Path | None, *, progress: Progress | None = None,
          batch_rows: int = DEFAULT_BATCH_ROWS, record_progress: bool = False,
          header: list[str] | None = None,
-         batches: Callable[..., Iterable[RawBatch]] | None = None) -> ImportReport:
+         batches: Callable[..., Iterable[RawBatch]] | None = None,
+         organizations: list[str] | None = None) -> ImportReport:
     if record.status == ImportStatus.QUEUED:
         record.start()
         record.save(update_fields=["status", "started_at"])
@@ -193,9 +199,11 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
         else:
             reader = None
         plan = plan_columns(header, spec)
+        scoped = organizations is not None
+        if not scoped:
+            organizations = list(Organization.objects.values_list("code", flat=True))
         checker = BatchChecker(plan, spec, source=record.source, now=timezone.now(),
-                               organizations=list(Organization.objects.values_list("code",
-                                                                                   flat=True)))
+                               organizations=organizations, require_organization=scoped)
         report_progress = _progress(record, reader, progress, record_progress)
         rejects = RejectWriter(rejects_path)
         try:

@@ -65,6 +65,7 @@ REASONS = {
     "record_id": "missing: every record needs its identifier in the source system",
     "no_channel": "missing: no channel, and the mapping sets none",
     "organization": "no organization with this code",
+    "no_organization": "missing: every record needs the code of its organization",
 }
 
 
@@ -101,13 +102,16 @@ class BatchChecker:
     """Checks raw batches of one import against its column plan and mapping."""
 
     def __init__(self, plan: ColumnPlan, spec: MappingSpec, *, source: str,
-                 now: dt.datetime, organizations: list[str] | None = None):
+                 now: dt.datetime, organizations: list[str] | None = None,
+                 require_organization: bool = False):
         self.plan = plan
         self.spec = spec
         self.source = source
         self.latest = pa.scalar(now + CLOCK_SKEW, TIMESTAMP)
         self.latest_text = f"{now + CLOCK_SKEW:%Y-%m-%d %H:%M} UTC"
-        self.organizations = pa.array(organizations) if organizations is not None else None
+        self.organizations = (pa.array(organizations, pa.string()) if organizations is not None
+                              else None)
+        self.require_organization = require_organization
         self.constants = {canonical_field(k): str(v) for k, v in spec.constants.items()}
         if spec.channel and "channel" not in self.constants:
             self.constants["channel"] = spec.channel
@@ -164,6 +168,12 @@ class BatchChecker:
         problems += self._required(values, n, unreadable)
         problems += self._order(values, raw)
         problems += self._future(values, raw)
+        if self.require_organization:
+            given = values.get("organization")
+            absent = (pc.is_null(given) if given is not None
+                      else pa.repeat(pa.scalar(True), n))
+            problems.append((absent, "organization", pa.repeat(pa.scalar("", pa.string()), n),
+                             REASONS["no_organization"]))
         if self.organizations is not None and "organization" in values:
             organization = values["organization"]
             known = per_row(organization, lambda v: pc.is_in(v, self.organizations))
