@@ -185,7 +185,7 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
                 .order_by("number"))
     versions = [v for v in versions if v.effective_to is None or v.effective_to >= first_day]
     missed: list[dict] = []
-    eligible: dict[tuple[int, int], int] = {}
+    by_day: dict[tuple[int, int], int] = {}
     sql: list[str] = []
     factor = 1
     owned = engine is None
@@ -202,7 +202,7 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
             eligible = records.CellFilter(first_day=first_day, last_day=last_day,
                                           guarantee_eligible=True)
             for key, n in reader.counts_by_day(eligible).items():
-                eligible[key] = eligible.get(key, 0) + n
+                by_day[key] = by_day.get(key, 0) + n
             missed += reader.rows(replace(eligible, statuses=(MISSED,))).to_pylist()
             sql += reader.sql
     finally:
@@ -210,7 +210,7 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
             engine.close()
     report = breach_report(refund_for=guarantee.refund_for, period_kind=period_kind,
                            first_day=first_day, last_day=last_day, missed=missed,
-                           eligible_by_day=eligible,
+                           eligible_by_day=by_day,
                            organization_codes={o.pk: o.code for o in organizations},
                            unit_factor=factor)
     return replace(report, sql=sql)
