@@ -516,12 +516,15 @@ class _Plan:
         for filename, rows in sorted(self.replaced.items()):
             path = Path(filename)
             partition = _partition_of(store.root, path)
+            aside_folder = f"_superseded/import={session.import_id}/{partition}"
+            if len(rows) == pq.ParquetFile(path).metadata.num_rows:
+                # Every row replaced (a file imported again): set the file aside as it is.
+                ops.append(["replace", store._rel(path), _named(aside_folder, path)])
+                continue
             new = store._new_file(session.name, partition)
             kept = _copy_rows([path], new, store.row_group_rows, drop={filename: rows})
             aside = _copy_rows([path], new, store.row_group_rows, keep={filename: rows})
-            ops += [["replace", store._rel(a),
-                     _named(f"_superseded/import={session.import_id}/{partition}", a)]
-                    for a in aside]
+            ops += [["replace", store._rel(a), _named(aside_folder, a)] for a in aside]
             ops += [["replace", store._rel(k), _named(partition, k)] for k in kept]
             ops.append(["remove", store._rel(path)])
         manifest = store._manifest(session.import_id) or {"import_id": session.import_id,
@@ -580,8 +583,13 @@ class _Undo:
                         path = Path(filename)
                         partition = str(path.parent.relative_to(own_folder))
                         destination = f"{target}/{partition}" if target else partition
-                        written = _copy_rows([path], store._new_file(scratch.name, destination),
-                                             store.row_group_rows, keep={filename: positions})
+                        if len(positions) == pq.ParquetFile(path).metadata.num_rows:
+                            written = [path]  # all of it goes back: moved, not copied
+                        else:
+                            written = _copy_rows([path],
+                                                 store._new_file(scratch.name, destination),
+                                                 store.row_group_rows,
+                                                 keep={filename: positions})
                         ops += [["replace", store._rel(w), _named(destination, w)]
                                 for w in written]
                         if not target:
@@ -592,8 +600,10 @@ class _Undo:
                 destination = str(path.parent.relative_to(store.root))
                 if not path.is_relative_to(aside):
                     removed += len(rows)
-                kept = _copy_rows([path], store._new_file(scratch.name, destination),
-                                  store.row_group_rows, drop={filename: rows})
+                kept = []
+                if len(rows) < pq.ParquetFile(path).metadata.num_rows:
+                    kept = _copy_rows([path], store._new_file(scratch.name, destination),
+                                      store.row_group_rows, drop={filename: rows})
                 ops += [["replace", store._rel(k), _named(destination, k)] for k in kept]
                 ops.append(["remove", store._rel(path)])
             ops += [["remove", store._rel(f)] for f in own]
