@@ -228,3 +228,28 @@ def test_a_record_whose_start_moved_to_another_month_is_not_duplicated(store):
     assert store.partitions() == ["channel=telephone/month=2025-03",
                                   "channel=telephone/month=2025-04"]
     assert rings_by_id(store) == {"0": 2, "1": 2, "2": 2}
+
+
+def test_staging_left_by_a_dead_process_is_cleared_and_live_staging_kept(store):
+    dead = store_module.ImportSession(store, 1)
+    dead.add(calls(range(3)))
+    dead._stop_thread()
+    dead._claim.close()  # the process died: its lock on the folder is gone
+    alive = store_module.ImportSession(store, 2)
+    alive.add(calls(range(10, 13)))
+    store.compact()  # any writer clears abandoned staging first
+    assert not dead.folder.exists()
+    assert alive.commit().stored == 3
+    alive.discard()
+    assert store.count() == 3
+
+
+def test_two_imports_staged_at_once_both_land(store):
+    with store.session(1) as first, store.session(2) as second:
+        first.add(calls(range(0, 50)))
+        second.add(calls(range(25, 75), rings=7))
+        assert first.commit().stored == 50
+        result = second.commit()
+    assert (result.stored, result.updated) == (25, 25)
+    assert store.count() == 75
+    assert {r for i, r in rings_by_id(store).items() if int(i) >= 25} == {7}
