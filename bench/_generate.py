@@ -3,9 +3,9 @@
 Four kinds of record, one for each Common Service Standard the benchmark measures: calls
 (answered by the third ring), letters (answered within 15 business days), walk-in visits (served
 within 20 minutes) and feedback (acknowledged within 2 business days), over the fiscal year
-April 2025 to March 2026 at twenty offices. Generation is vectorized numpy and pyarrow, a
-(channel, month) chunk of at most CHUNK_ROWS rows at a time, each chunk written as one Parquet
-file in `channel=<c>/month=<yyyy-mm>/part-<n>.parquet` with the store's schema and options, so
+April 2025 to March 2026 at twenty offices. Generation is vectorized numpy and pyarrow, in
+chunks of at most CHUNK_ROWS rows appended to one Parquet file per (channel, month) in the
+store's layout (`channel=<c>/month=<yyyy-mm>/part-<uuid>.parquet`, its schema and options), so
 memory stays bounded whatever the number of rows.
 
 The same seed and row count give the same records.
@@ -36,7 +36,7 @@ ZONE = "America/Toronto"
 FIRST = dt.date(2025, 4, 1)  # a fiscal year: April 2025 to March 2026
 MONTHS = 12
 OFFICES = tuple(f"bench-{i:02d}" for i in range(1, 21))
-CHUNK_ROWS = 5_000_000
+CHUNK_ROWS = 1_000_000
 EXCLUDED_SHARE = 0.01
 LABOUR_DISRUPTION = "labour disruption"
 
@@ -84,7 +84,7 @@ def bench_calendar():
 
 
 def plan(rows: int) -> list[tuple[str, int, int]]:
-    """(channel, month index, rows) for every chunk, in writing order."""
+    """(channel, month index, rows) of every partition, in writing order."""
     months = _month_starts()
     days_in = np.diff(months).astype(int)
     chunks = []
@@ -93,10 +93,13 @@ def plan(rows: int) -> list[tuple[str, int, int]]:
     for channel, total in counts.items():
         per_month = np.floor(total * days_in / days_in.sum()).astype(int)
         per_month[0] += total - per_month.sum()
-        for month, n in enumerate(per_month):
-            for start in range(0, int(n), CHUNK_ROWS):
-                chunks.append((channel, month, min(CHUNK_ROWS, int(n) - start)))
+        chunks += [(channel, month, int(n)) for month, n in enumerate(per_month) if n]
     return chunks
+
+
+def _pieces(n: int) -> list[int]:
+    """Sizes of the chunks a partition of n rows is generated in."""
+    return [min(CHUNK_ROWS, n - start) for start in range(0, n, CHUNK_ROWS)]
 
 
 def _month_starts() -> np.ndarray:
@@ -205,9 +208,10 @@ def _table(columns: dict[str, pa.Array], n: int) -> pa.Table:
 
 def write_store(root: Path, rows: int, *, seed: int = 1,
                 holidays: np.ndarray | None = None) -> Iterator[tuple[str, int, int]]:
-    """Write `rows` records into a store's layout under root; yields (channel, month, rows) as
-    each chunk is written. A thread writes one chunk while the next is generated (both release
-    the GIL for most of their work), so at most two chunks are in memory."""
+    """Write `rows` records into a store's layout under root, one file per (channel, month);
+    yields (channel, month, rows) as each partition is done. A thread writes one chunk while
+    the next is generated (both release the GIL for most of their work), so at most two chunks
+    of CHUNK_ROWS rows are in memory."""
     from outsidein.warehouse import store
 
     cal = Calendar(holidays if holidays is not None else ontario_holidays())
@@ -215,29 +219,27 @@ def write_store(root: Path, rows: int, *, seed: int = 1,
     offsets = _Offsets(ZONE, months[0], int((months[-1] - months[0]).astype(int)) + 120)
     rng = np.random.default_rng(seed)
     next_id = dict.fromkeys(CHANNELS, 1)
-    partitions = set()
-
-    def write(table: pa.Table, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"part-{uuid.uuid4().hex}.parquet",
-                       row_group_size=store.ROW_GROUP_ROWS, **store.PARQUET_OPTIONS)
-
+    partitions = []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = None  # (chunk, future) of the chunk being written
         for channel, month, n in plan(rows):
-            table = records(channel, month, n, cal=cal, offsets=offsets, rng=rng,
-                            first_id=next_id[channel])
-            next_id[channel] += n
             partition = f"channel={channel}/month={months[month].astype('datetime64[M]')}"
-            partitions.add(partition)
-            if pending is not None:
-                pending[1].result()
-                yield pending[0]
-            pending = ((channel, month, n), pool.submit(write, table, root / partition))
-            del table
-        if pending is not None:
-            pending[1].result()
-            yield pending[0]
+            folder = root / partition
+            folder.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(folder / f"part-{uuid.uuid4().hex}.parquet",
+                                      _write_schema(), **store.PARQUET_OPTIONS)
+            pending = None
+            for size in _pieces(n):
+                table = records(channel, month, size, cal=cal, offsets=offsets, rng=rng,
+                                first_id=next_id[channel])
+                next_id[channel] += size
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, table, store.ROW_GROUP_ROWS)
+                del table
+            pending.result()
+            writer.close()
+            partitions.append(partition)
+            yield channel, month, n
     manifest = root / "_imports" / f"{IMPORT_ID}.json"
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps({"import_id": IMPORT_ID, "partitions": sorted(partitions)}))
@@ -256,8 +258,7 @@ def csv_batches(rows: int, *, seed: int = 2, holidays: np.ndarray | None = None
             "call_started_at", "answered_at", "abandoned_at", "arrived_at", "served_at",
             "received_at", "acknowledged_at", "responded_at"]
     for channel, month, n in plan(rows):
-        for start in range(0, n, 1_000_000):
-            size = min(1_000_000, n - start)
+        for size in _pieces(n):
             table = records(channel, month, size, cal=cal, offsets=offsets, rng=rng,
                             first_id=next_id[channel])
             next_id[channel] += size
