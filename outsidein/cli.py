@@ -67,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
 
     manage = commands.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
+
+    compliance = commands.add_parser("compliance", help="compute compliance results")
+    steps = compliance.add_subparsers(dest="action", required=True, metavar="ACTION")
+    run = steps.add_parser("run", help="measure standards over the interaction records")
+    run.add_argument("--period", help="only cells inside it: 2025-Q3, 2025-07, 2025, FY2025-26")
+    run.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"], help="default duckdb")
+    run.add_argument("--standard", action="append", default=[], metavar="CODE",
+                     help="only this standard (repeatable)")
     return parser
 
 
@@ -105,6 +113,9 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
         if args.records is not None:
             argv += ["--records", str(args.records)]
         return "demo", argv + (["--no-records"] if args.no_records else [])
+    if args.command == "compliance":
+        argv = [args.action, "--engine", args.engine] + (["--period", args.period] if args.period else [])
+        return "compliance", argv + [a for code in args.standard for a in ("--standard", code)]
     raise ValueError(args.command)
 
 

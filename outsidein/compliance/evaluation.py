@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from outsidein import workdays
 from outsidein.analysis.distribution import quantile_from_order_statistics
@@ -107,8 +108,14 @@ def table_span(plans: Sequence[VersionPlan], as_of: dt.datetime,
 
 
 def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.Calendar], *,
-             dataset: Path, as_of: dt.datetime, period: Period | None = None) -> Evaluation:
-    """Measure every plan over the dataset as of an instant; cells for every period kind."""
+             dataset: Path, as_of: dt.datetime, period: Period | None = None,
+             known_services: Callable[[list[tuple[int, str]]], Iterable[tuple[int, str]]] | None = None,
+             ) -> Evaluation:
+    """Measure every plan over the dataset as of an instant; cells for every period kind.
+
+    `known_services`, given the (organization id, service code) pairs found in the records,
+    returns those the inventory knows; records with any other code count as "no service".
+    """
     result = Evaluation()
     span = table_span(plans, as_of, period)
     if span is None:
@@ -146,6 +153,8 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
     result.records = int(pa.compute.sum(daily["n"]).as_py() or 0) if daily.num_rows else 0
 
     tick = time.perf_counter()
+    if known_services is not None:
+        daily = _forget_unknown_services(daily, known_services)
     engine.register_arrow("oi_days", daily)
     cells_sql = queries.cells_query(period_range=day_range).sql(dialect=engine.dialect)
     exclusions_sql = queries.exclusions_query(period_range=day_range).sql(dialect=engine.dialect)
@@ -158,6 +167,25 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
     result.cells = assemble_cells(cells, exclusions, {p.version_id: p for p in plans})
     result.timings["assemble"] = time.perf_counter() - tick
     return result
+
+
+def _forget_unknown_services(daily: pa.Table, known_services) -> pa.Table:
+    """The daily histogram with service codes the inventory does not know set to null."""
+    if not daily.num_rows:
+        return daily
+    pairs = daily.select(["org_id", "service"]).group_by(["org_id", "service"]).aggregate([])
+    pairs = [(o, s) for o, s in zip(pairs["org_id"].to_pylist(), pairs["service"].to_pylist(),
+                                     strict=True) if s is not None]
+    known = set(known_services(pairs))
+    if all(pair in known for pair in pairs):
+        return daily
+    marks = pa.table({"org_id": pa.array([o for o, _ in known], pa.int64()),
+                      "service": pa.array([s for _, s in known], pa.string()),
+                      "known": pa.array([True] * len(known), pa.bool_())})
+    joined = daily.join(marks, keys=["org_id", "service"], join_type="left outer")
+    service = pc.if_else(pc.is_null(joined["known"]), pa.scalar(None, pa.string()), joined["service"])
+    return joined.drop_columns(["known"]).set_column(
+        joined.schema.get_field_index("service"), "service", service).select(list(daily.schema.names))
 
 
 def _scope_table(plans: Sequence[VersionPlan], clock: ClockTable,

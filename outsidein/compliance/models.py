@@ -1,5 +1,6 @@
 """Compliance results: one row per standard version, unit, service, channel and period."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +87,35 @@ class DataQualityFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line} {self.code}"
+
+
+class RuleOptions(models.Model):
+    """How the engine reads a version beyond its own fields: the column, due times, channels."""
+
+    version = models.OneToOneField("standards.StandardVersion", on_delete=models.CASCADE,
+                                   related_name="rule_options")
+    measure = models.CharField(
+        max_length=40, blank=True,
+        help_text=_("Column a count or yes/no standard reads, e.g. redirects or person_offered."))
+    against_due = models.BooleanField(
+        default=False,
+        help_text=_("Judge a record by its own due time when it has one (met if completed by then)."))
+    channels = models.JSONField(
+        default=list, blank=True,
+        help_text=_("Channels of the records measured; blank follows the standard's channel."))
+
+    def __str__(self) -> str:
+        return f"Rule options of {self.version}"
+
+    def clean(self):
+        from outsidein.compliance.rules import ANCHOR_EVENTS
+        from outsidein.interactions.schema import ATTRIBUTES
+
+        errors = {}
+        if self.measure and self.measure not in ATTRIBUTES:
+            errors["measure"] = _("Unknown column: %s") % self.measure
+        unknown = [c for c in self.channels if c not in ANCHOR_EVENTS]
+        if unknown:
+            errors["channels"] = _("Unknown channel: %s") % ", ".join(unknown)
+        if errors:
+            raise ValidationError(errors)

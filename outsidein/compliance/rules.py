@@ -130,7 +130,7 @@ class ClockUnit(UnitType):
     def problems(self, rule: Rule) -> list[str]:
         if not rule.clock_start or not rule.clock_stop:
             return ["a time standard names the events that start and stop its clock"]
-        if len(rule.pauses) and any(len(p) != 2 for p in rule.pauses):
+        if any(len(p) != 2 or not all(p) for p in rule.pauses):
             return ["pauses come in pairs: the event that pauses the clock and the one that resumes it"]
         return []
 

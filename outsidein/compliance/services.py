@@ -1,0 +1,176 @@
+"""Writes: compute compliance results over the interaction store and store them; schedule it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from outsidein.compliance import fingerprint, selectors
+from outsidein.compliance.evaluation import Cell, evaluate
+from outsidein.compliance.models import ComplianceResult, ResultSource
+from outsidein.compliance.periods import Period, parse_period
+from outsidein.standards.models import StandardVersion
+
+WRITE_BATCH = 5000
+
+
+@dataclass
+class RunReport:
+    """What a compliance run did."""
+
+    as_of: dt.datetime
+    engine: str
+    period: str = ""
+    computed: list[str] = field(default_factory=list)  # versions recomputed ("CODE vN")
+    unchanged: list[str] = field(default_factory=list)  # skipped: same inputs as stored
+    not_measurable: dict[str, list[str]] = field(default_factory=dict)
+    records: int = 0  # records counted, every status
+    results: int = 0  # result rows written
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [f"{len(self.computed)} version(s) computed", f"{self.records:,} records",
+                 f"{self.results:,} results written"]
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} unchanged")
+        if self.not_measurable:
+            parts.append(f"{len(self.not_measurable)} not measurable from records")
+        return (", ".join(parts) + f" on {self.engine} as of {self.as_of:%Y-%m-%d %H:%M} UTC"
+                + (f" for {self.period}" if self.period else "") + f" in {self.seconds:.1f} s")
+
+
+def compliance_run(*, period: str | Period | None = None, engine="duckdb",
+                   versions: Iterable[StandardVersion | int] | None = None,
+                   as_of: dt.datetime | None = None, codes: Iterable[str] = (),
+                   force: bool = False, dataset: Path | None = None,
+                   progress: Callable[[str], None] | None = None) -> RunReport:
+    """Measure standard versions over the interaction store and upsert their results.
+
+    `engine` is "duckdb", "spark" or an open engine (warehouse.engines). Without `period` every
+    cell is computed; with one, only cells that lie wholly inside it. Versions whose inputs
+    (fields, calendars, dataset files) are unchanged since their stored results are skipped
+    unless `force`, or unless records were pending then.
+    """
+    from outsidein.warehouse.engines import open_engine
+    from outsidein.warehouse.store import default_root
+
+    started = time.perf_counter()
+    say = progress or (lambda _step: None)
+    as_of = (as_of or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
+    period = parse_period(period) if isinstance(period, str) else period
+    dataset = Path(dataset) if dataset is not None else default_root()
+    kind = engine if isinstance(engine, str) else engine.kind
+    report = RunReport(as_of=as_of, engine=kind, period=period.label if period else "")
+
+    say("planning")
+    found = selectors.run_plans(list(selectors.versions_to_measure(versions, codes=tuple(codes))))
+    label = {pk: f"{v.standard.code} v{v.number}" for pk, v in found.versions.items()}
+    report.not_measurable = {label[pk]: problems for pk, problems in found.not_measurable.items()}
+
+    say("fingerprinting")
+    listing = fingerprint.dataset_listing(dataset)
+    digests = fingerprint.CalendarDigests(found.calendars)
+    prints = {plan.version_id: fingerprint.version_fingerprint(
+        plan, _version_fields(found.versions[plan.version_id]), calendars=digests,
+        listing=listing, as_of=as_of) for plan in found.plans}
+    plans = [p for p in found.plans
+             if force or not _unchanged(p.version_id, prints[p.version_id], as_of, period)]
+    report.unchanged = [label[p.version_id] for p in found.plans if p not in plans]
+    report.computed = [label[p.version_id] for p in plans]
+    report.timings["plan"] = time.perf_counter() - started
+    if not plans:
+        report.seconds = time.perf_counter() - started
+        return report
+
+    say(f"measuring {len(plans)} version(s) on {kind}")
+    owned = isinstance(engine, str)
+    opened = open_engine(engine) if owned else engine
+    try:
+        evaluation = evaluate(opened, plans, found.calendars, dataset=_live(dataset),
+                              as_of=as_of, period=period,
+                              known_services=lambda pairs: selectors.service_ids(pairs).keys())
+    finally:
+        if owned:
+            opened.close()
+    report.records = evaluation.records
+    report.timings.update(evaluation.timings)
+
+    say(f"writing {len(evaluation.cells):,} results")
+    tick = time.perf_counter()
+    report.results = _store(evaluation.cells, prints, as_of, period)
+    report.timings["write"] = time.perf_counter() - tick
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def compliance_schedule_recompute(*, reason: str,
+                                  versions: Iterable[StandardVersion | int] | None = None,
+                                  period: str = ""):
+    """Queue a background recompute (after a standard, a calendar or an import changed)."""
+    from outsidein.compliance.tasks import recompute_task
+
+    ids = None if versions is None else sorted({getattr(v, "pk", v) for v in versions})
+    return recompute_task.enqueue(version_ids=ids, reason=reason, period=period)
+
+
+def _live(root: Path) -> Path:
+    """The live files of the store as a glob (the store also keeps superseded files)."""
+    return root / fingerprint.LIVE_GLOB
+
+
+def _version_fields(version: StandardVersion) -> dict:
+    return {"id": version.pk, "number": version.number, "status": version.status,
+            "standard": version.standard.code, "calendar": version.calendar_id,
+            "target_share": str(version.target_share)}
+
+
+def _period_filter(queryset, period: Period | None):
+    if period is None:
+        return queryset
+    return queryset.filter(period_start__gte=period.start, period_end__lte=period.end)
+
+
+def _unchanged(version_id: int, print_: str, as_of: dt.datetime, period: Period | None) -> bool:
+    stored = _period_filter(selectors.engine_results([version_id]), period)
+    summary = stored.aggregate(n=Max("id"), pending=Sum("pending"), as_of=Max("as_of"))
+    if summary["n"] is None or stored.exclude(fingerprint=print_).exists():
+        return False
+    # Same inputs; only the clock moved. Nothing pending then means nothing can change now.
+    return summary["as_of"] == as_of or (not summary["pending"] and summary["as_of"] <= as_of)
+
+
+@transaction.atomic
+def _store(cells: list[Cell], prints: dict[int, str], as_of: dt.datetime,
+           period: Period | None) -> int:
+    # Replace each computed version's engine results (within the period) as a whole: a cell
+    # that no longer has records must not linger, and NULL services defeat upserts on a key.
+    _period_filter(selectors.engine_results(prints), period).delete()
+    services = selectors.service_ids((c.org_id, c.service) for c in cells)
+    rows = (ComplianceResult(
+        version_id=c.version_id, organization_id=c.org_id,
+        service_id=services.get((c.org_id, c.service)) if c.service else None,
+        channel=c.channel or "", period_kind=c.period_kind, period_start=c.period_start,
+        period_end=c.period_end, source=ResultSource.ENGINE, total=c.total, meeting=c.meeting,
+        pending=c.pending, excluded=c.excluded, share=c.share, ci_low=c.ci_low, ci_high=c.ci_high,
+        target=c.target, target_met=c.target_met, median_elapsed=c.median_elapsed,
+        p90_elapsed=c.p90_elapsed, elapsed_unit=c.elapsed_unit, fingerprint=prints[c.version_id],
+        as_of=as_of) for c in cells)
+    written = 0
+    batch: list[ComplianceResult] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= WRITE_BATCH:
+            written += len(ComplianceResult.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        written += len(ComplianceResult.objects.bulk_create(batch))
+    return written
+

@@ -1,0 +1,217 @@
+"""compliance_run: plans from the database, results stored with fingerprints, skips, scheduling."""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from outsidein.accounts.models import GovernmentLevel, OrgKind
+from outsidein.accounts.services import organization_create
+from outsidein.calendars.services import calendar_create, closure_add
+from outsidein.compliance.models import ComplianceResult, RuleOptions
+from outsidein.compliance.services import compliance_run, compliance_schedule_recompute
+from outsidein.compliance.tests.recordsets import at, record, write_dataset
+from outsidein.standards.services import standard_create, standard_publish, standard_revise
+from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.datetime(2025, 12, 31, 12, tzinfo=dt.UTC)
+
+
+def office(parent, code):
+    return organization_create(code=code, name_en=f"Office {code}", name_fr=f"Bureau {code}",
+                               kind=OrgKind.OFFICE, parent=parent,
+                               level_of_government=GovernmentLevel.PROVINCIAL)
+
+
+def mail_standard(organization, code="CSS-MAIL-RESPONSE", threshold=15, **fields):
+    values = dict(
+        name_en="Mail answered within 15 business days", name_fr="Courrier répondu en 15 jours",
+        text_en="We answer your letter within 15 business days.",
+        text_fr="Nous répondons à votre lettre dans les 15 jours ouvrables.",
+        standard_type=StandardType.TIMELINESS, channel=Channel.MAIL, clock_start="received",
+        clock_stop="responded", unit=Unit.BUSINESS_DAYS, threshold=Decimal(threshold),
+        target_share=Decimal("0.8"))
+    values.update(fields)
+    version = standard_create(organization=organization, code=code, is_common=True, **values)
+    return standard_publish(version=version, effective_from=dt.date(2025, 4, 1))
+
+
+@pytest.fixture
+def tree(db):
+    province = factories.province()
+    m1 = factories.ministry(province, "m1")
+    m2 = factories.ministry(province, "m2")
+    return {"m1": m1, "m2": m2, "o1": office(m1, "o1"), "o1b": office(m1, "o1b"),
+            "o2": office(m2, "o2")}
+
+
+def results(**filters):
+    return ComplianceResult.objects.filter(source="engine", **filters)
+
+
+def test_results_cover_the_standards_subtree_with_services_and_fingerprints(tree, tmp_path):
+    version = mail_standard(tree["m1"])
+    svc = factories.service(tree["m1"], code="S1")
+    t, done = at("2025-06-02 09:00"), at("2025-06-04 09:00")
+    root = write_dataset(tmp_path, [
+        record(organization="o1", service="S1", received_at=t, responded_at=done),
+        record(organization="o1", service="S1", received_at=t, responded_at=at("2025-07-30 09:00")),
+        record(organization="o1", service="ZZ", received_at=t, responded_at=done),  # not in inventory
+        record(organization="o2", service="S1", received_at=t, responded_at=done),  # other ministry
+        record("fax", organization="o1b", received_at=t, exclusion_reason="labour disruption"),
+    ])
+    report = compliance_run(dataset=root, as_of=AS_OF)
+    assert report.computed == ["CSS-MAIL-RESPONSE v1"] and report.records == 4
+    year = results(version=version, period_kind="fiscal_year")
+    found = sorted((r.organization.code, r.service_id or 0, r.channel, r.total, r.meeting) for r in year)
+    assert found == [("o1", 0, "mail", 1, 1), ("o1", svc.pk, "mail", 2, 1), ("o1b", 0, "fax", 0, 0)]
+    s1 = year.get(service=svc)
+    assert (s1.share, s1.target, s1.target_met, s1.elapsed_unit) == (0.5, 0.8, "N", "business_days")
+    assert s1.fingerprint and s1.as_of == AS_OF and s1.period_start == dt.date(2025, 4, 1)
+    fax = year.get(channel="fax")
+    assert (fax.share, fax.target_met, fax.excluded) == (None, "NA", {"labour disruption": 1})
+    assert not results(organization=tree["o2"]).exists()
+    assert set(results().values_list("period_kind", flat=True)) == {
+        "day", "week", "month", "quarter", "fiscal_year"}
+
+
+def test_unchanged_inputs_are_skipped_and_changes_recompute(tree, tmp_path):
+    mail_standard(tree["m1"])
+    t = at("2025-06-02 09:00")
+    root = write_dataset(tmp_path, [record(organization="o1", received_at=t,
+                                           responded_at=at("2025-06-03 09:00"))])
+    compliance_run(dataset=root, as_of=AS_OF)
+    ids = set(results().values_list("id", flat=True))
+    again = compliance_run(dataset=root, as_of=AS_OF + dt.timedelta(hours=6))
+    assert again.computed == [] and again.unchanged == ["CSS-MAIL-RESPONSE v1"]
+    assert set(results().values_list("id", flat=True)) == ids
+    assert compliance_run(dataset=root, as_of=AS_OF, force=True).computed == ["CSS-MAIL-RESPONSE v1"]
+    write_dataset(tmp_path, [record(organization="o1", received_at=t)])  # a new file
+    changed = compliance_run(dataset=root, as_of=AS_OF)
+    assert changed.computed == ["CSS-MAIL-RESPONSE v1"]
+    assert results(period_kind="fiscal_year").get().total == 2  # the open one is late by now
+
+
+def test_pending_records_are_recomputed_as_time_passes(tree, tmp_path):
+    mail_standard(tree["m1"])
+    root = write_dataset(tmp_path, [record(organization="o1", received_at=at("2025-06-02 09:00"))])
+    compliance_run(dataset=root, as_of=at("2025-06-05 12:00"))
+    assert results(period_kind="day").get().pending == 1
+    later = compliance_run(dataset=root, as_of=at("2025-07-05 12:00"))
+    assert later.computed == ["CSS-MAIL-RESPONSE v1"]
+    day = results(period_kind="day").get()
+    assert (day.pending, day.total, day.meeting) == (0, 1, 0)
+
+
+def test_each_office_is_measured_on_its_nearest_calendar(tree, tmp_path):
+    mail_standard(tree["m1"])
+    own = calendar_create(name="Office o1", organization=tree["o1"])
+    closure_add(calendar=own, on=dt.date(2025, 6, 3), name_en="Flood", name_fr="Inondation")
+    rows = [record(organization=code, received_at=at("2025-06-02 09:00"),
+                   responded_at=at("2025-06-05 09:00")) for code in ("o1", "o1b")]
+    compliance_run(dataset=write_dataset(tmp_path, rows), as_of=AS_OF)
+    medians = dict(results(period_kind="day").values_list("organization__code", "median_elapsed"))
+    # 2 June -> 5 June: 2, 3, 4 June = 3 business days; o1 was closed on 3 June: 2.
+    assert medians == {"o1": 2.0, "o1b": 3.0}
+
+
+def test_a_revised_standard_measures_records_by_the_version_in_force(tree, tmp_path):
+    first = mail_standard(tree["m1"], threshold=5)
+    draft = standard_revise(standard=first.standard, threshold=Decimal(20))
+    second = standard_publish(version=draft, effective_from=dt.date(2025, 7, 1))
+    late = at("2025-08-12 09:00")  # 6 weeks after either start
+    root = write_dataset(tmp_path, [
+        record(organization="o1", received_at=at("2025-06-30 09:00"), responded_at=late),
+        record(organization="o1", received_at=at("2025-07-21 09:00"), responded_at=late),
+    ])
+    compliance_run(dataset=root, as_of=AS_OF)
+    v1 = results(version=first, period_kind="fiscal_year").get()
+    v2 = results(version=second, period_kind="fiscal_year").get()
+    assert (v1.total, v1.meeting, v2.total, v2.meeting) == (1, 0, 1, 1)
+
+
+def test_a_period_run_replaces_only_cells_inside_the_period(tree, tmp_path):
+    version = mail_standard(tree["m1"])
+    root = write_dataset(tmp_path, [
+        record(organization="o1", received_at=at("2025-06-10 09:00"), responded_at=at("2025-06-11 09:00")),
+        record(organization="o1", received_at=at("2025-08-12 09:00"), responded_at=at("2025-08-13 09:00")),
+    ])
+    compliance_run(dataset=root, as_of=AS_OF)
+    june = results(period_kind="month", period_start=dt.date(2025, 6, 1)).get()
+    report = compliance_run(dataset=root, as_of=AS_OF, period="2025-Q3", force=True)
+    assert report.period == "2025-Q3"
+    assert results(period_kind="month", period_start=dt.date(2025, 6, 1)).get().pk == june.pk
+    assert results(version=version, period_kind="quarter", period_start=dt.date(2025, 7, 1)).get().total == 1
+    assert results(period_kind="fiscal_year").count() == 1
+
+
+def test_rule_options_and_common_defaults_say_what_yes_no_and_due_standards_read(tree, tmp_path):
+    values = dict(name_en="x", name_fr="x", text_en="x", text_fr="x", target_share=Decimal("0.8"))
+    person = standard_publish(version=standard_create(
+        organization=tree["m1"], code="CSS-TEL-PERSON", is_common=True, channel=Channel.TELEPHONE,
+        standard_type=StandardType.ACCESS, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
+    protocol = standard_publish(version=standard_create(
+        organization=tree["m1"], code="CSS-TEL-PROTOCOL", is_common=True, channel=Channel.TELEPHONE,
+        standard_type=StandardType.ACCURACY, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
+    svc = factories.service(tree["m1"], code="PERMIT")
+    permit = factories.published_standard(svc, code="PERMIT-10", threshold=Decimal(10))
+    RuleOptions.objects.create(version=permit, against_due=True)
+    t = at("2025-06-02 09:00")
+    root = write_dataset(tmp_path, [
+        record("telephone", organization="o1", call_started_at=t, person_offered=True),
+        record("telephone", organization="o1", call_started_at=t, person_offered=False),
+        record("online", organization="o1", service="PERMIT", submitted_at=t,
+               completed_at=at("2025-06-04 09:00"), due_at=at("2025-06-03 17:00")),
+    ])
+    report = compliance_run(dataset=root, as_of=AS_OF)
+    assert report.not_measurable == {"CSS-TEL-PROTOCOL v1": ["a yes/no standard names the column it reads"]}
+    offered = results(version=person, period_kind="day").get()
+    assert (offered.total, offered.meeting) == (2, 1)
+    assert results(version=permit, period_kind="day").get().meeting == 0  # late against its due time
+    assert not results(version=protocol).exists()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+def test_a_scheduled_recompute_runs_as_a_task(tree, tmp_path):
+    version = mail_standard(tree["m1"])
+    write_dataset(tmp_path / "interactions", [
+        record(organization="o1", received_at=at("2025-06-02 09:00"), responded_at=at("2025-06-03 09:00"))])
+    with override_settings(DATA_DIR=tmp_path):
+        outcome = compliance_schedule_recompute(reason="calendar changed", versions=[version])
+    assert outcome.return_value["computed"] == ["CSS-MAIL-RESPONSE v1"]
+    assert outcome.return_value["reason"] == "calendar changed"
+    assert results(version=version).exists()
+
+
+def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):
+    mail_standard(tree["m1"])
+    mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged", threshold=5)
+    write_dataset(tmp_path / "interactions", [
+        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
+    out = StringIO()
+    with override_settings(DATA_DIR=tmp_path):
+        call_command("compliance", "run", "--period", "2025-07", "--standard", "CSS-MAIL-RESPONSE",
+                     "--as-of", "2025-12-31T12:00:00+00:00", stdout=out)
+    assert "1 version(s) computed" in out.getvalue() and "for 2025-07" in out.getvalue()
+    assert set(results().values_list("version__standard__code", flat=True)) == {"CSS-MAIL-RESPONSE"}
+    assert not results(period_kind="quarter").exists()
+
+
+def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
+    from outsidein.cli import main
+
+    mail_standard(tree["m1"])
+    write_dataset(tmp_path / "interactions", [
+        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
+    with override_settings(DATA_DIR=tmp_path):
+        status = main(["compliance", "run", "--period", "2025-Q3", "--engine", "duckdb"])
+    assert status == 0
+    assert "1 version(s) computed, 1 records" in capsys.readouterr().out
+    assert results(period_kind="quarter").get().meeting == 1
+    assert main(["compliance", "run", "--period", "2025-Q9"]) == 1
+    assert "not a period" in capsys.readouterr().err
