@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from outsidein.accounts.selectors import organizations_for_user
@@ -83,12 +83,46 @@ def _prefer_engine(results: list[ComplianceResult]) -> list[ComplianceResult]:
     return [by_period[k] for k in sorted(by_period)]
 
 
+class TrendSequence:
+    """Trends in display order, read from the database a page at a time (Paginator slices it)."""
+
+    def __init__(self, results: QuerySet[ComplianceResult], keys: list[tuple], length: int):
+        self._results, self._keys, self._length = results, keys, length
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def count(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        keys = self._keys[index] if isinstance(index, slice) else [self._keys[index]]
+        if not keys:
+            return []
+        wanted = Q()
+        for org, service, standard, channel in keys:
+            wanted |= Q(organization_id=org, service_id=service, version__standard_id=standard,
+                        channel=channel)
+        groups: dict[tuple, list[ComplianceResult]] = {}
+        for result in (self._results.filter(wanted)
+                       .select_related("version__standard", "organization", "service")
+                       .order_by("period_start", "pk")):
+            key = (result.organization_id, result.service_id, result.version.standard_id,
+                   result.channel)
+            groups.setdefault(key, []).append(result)
+        trends = [Trend(key="-".join(str(k or 0) for k in key[:3]) + f"-{key[3] or 'all'}",
+                        results=_prefer_engine(groups[key])[-self._length:])
+                  for key in keys if key in groups]
+        return trends if isinstance(index, slice) else trends[0]
+
+
 def dashboard_trends(*, user, period_kind: str = PeriodKind.MONTH, organization=None,
-                     service=None, standard=None) -> list[Trend]:
+                     service=None, standard=None) -> TrendSequence:
     """Trends of the latest periods of a kind, per organization, service, standard and channel.
 
     `organization` narrows to its subtree; `service` and `standard` to one each. Sorted by
-    organization, service name, standard code and channel.
+    organization, service name, standard code and channel; each page's results are read when
+    the page is.
     """
     results = results_for_user(user).filter(period_kind=period_kind)
     if organization is not None:
@@ -99,21 +133,12 @@ def dashboard_trends(*, user, period_kind: str = PeriodKind.MONTH, organization=
         results = results.filter(version__standard=standard)
     last = results.aggregate(last=Max("period_start"))["last"]
     if last is None:
-        return []
+        return TrendSequence(results.none(), [], 0)
     since = last - dt.timedelta(days=_LOOKBACK_DAYS.get(period_kind, 370))
-    rows = (results.filter(period_start__gte=since)
-            .select_related("version__standard", "organization", "service")
-            .order_by("period_start", "pk"))
-    groups: dict[tuple, list[ComplianceResult]] = {}
-    for result in rows:
-        key = (result.organization_id, result.service_id, result.version.standard_id,
-               result.channel)
-        groups.setdefault(key, []).append(result)
-    length = TREND_LENGTH.get(period_kind, 12)
-    trends = []
-    for key, members in groups.items():
-        series = _prefer_engine(members)[-length:]
-        trends.append(Trend(key="-".join(str(k or 0) for k in key[:3]) + f"-{key[3] or 'all'}",
-                            results=series))
-    return sorted(trends, key=lambda t: (
-        t.organization.path, t.service.name_en if t.service else "", t.standard.code, t.channel))
+    recent = results.filter(period_start__gte=since)
+    rows = (recent.values_list("organization_id", "service_id", "version__standard_id", "channel",
+                               "organization__path", "service__name_en",
+                               "version__standard__code")
+            .distinct())
+    ordered = sorted(set(rows), key=lambda r: (r[4], r[5] or "", r[6], r[3]))
+    return TrendSequence(recent, [r[:4] for r in ordered], TREND_LENGTH.get(period_kind, 12))

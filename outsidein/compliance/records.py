@@ -37,7 +37,7 @@ from outsidein.compliance.rules import (
     RunConstants,
 )
 from outsidein.interactions.schema import event_column, record_schema
-from outsidein.warehouse.calendar_tables import clock_table
+from outsidein.warehouse.calendar_tables import ClockTable, clock_table
 
 # Filters a person picks -> the statuses they cover. Records whose measure is missing count as
 # excluded "(not recorded)" in results (evaluation.NOT_RECORDED), so they are listed there too.
@@ -49,6 +49,7 @@ IDENTITY = ("source", "record_id", "queue", "tier", "fee_paid", "guarantee_eligi
 RECORD_COLUMNS = ("version_id", "org_id", "service", "channel", "day", "status", "reason",
                   "elapsed", *IDENTITY, "started_at", "stopped_at", "due_at")
 ANY = object()  # a filter value meaning "do not filter on this"
+RECORDS_VIEW, RECORD_CLOCK = "oi_records", "oi_record_clock"
 
 
 @dataclass(frozen=True)
@@ -105,20 +106,30 @@ def record_select(branch: Branch) -> exp.Select:
             else exp.cast(exp.null(), "TIMESTAMP"))
     extra.append(stop.as_("stopped_at"))
     extra.append(exp.column(event_column("due"), r).as_("due_at"))
-    return branch.select().select(*extra, append=True)
+    return branch.select().select(*extra, append=True, copy=False)
+
+
+_INNER = "oi_cell_records_inner"  # stands for the per-record SELECT in outer queries
 
 
 @dataclass
 class RecordReader:
-    """Registers the records, clock and scope of one version on an engine, then reads cells."""
+    """Registers the records, clock and scope of one version on an engine, then reads cells.
+
+    Several readers on one engine may share the records view and one clock table (`clock`,
+    covering their dates and as-of instants) by passing `register_records=False` after the first.
+    """
 
     engine: object
     plan: VersionPlan
     calendars: Sequence[workdays.Calendar]
-    dataset: Path
+    dataset: Path | None
     as_of: dt.datetime
     first_day: dt.date
     last_day: dt.date
+    clock: ClockTable | None = None
+    register_records: bool = True
+    scope_table: str = "oi_record_scope"
     sql: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -127,27 +138,39 @@ class RecordReader:
         self._empty = span is None
         if self._empty:
             return
-        clock = clock_table(self.calendars, *span,
-                            business_hours=self.plan.rule.unit == "business_hours")
+        clock = self.clock
+        if clock is None:
+            clock = clock_table(self.calendars, *span,
+                                business_hours=self.plan.rule.unit == "business_hours")
+            self.engine.register_arrow(RECORD_CLOCK, clock.table)
         seconds = int(self.as_of.timestamp())
         points = [clock.clocks[clock.index_of[i]].point(seconds)
                   for i in range(len(self.calendars))]
         run = RunConstants(as_of_us=seconds * 1_000_000, bucket_seconds=clock.bucket_seconds,
                            day_range=(day_number(self.first_day), day_number(self.last_day)),
-                           records="oi_records", clock="oi_record_clock")
-        self.engine.register_parquet(run.records, self.dataset, schema=record_schema())
-        self.engine.register_arrow(run.clock, clock.table)
-        self.engine.register_arrow("oi_record_scope", _scope_table([self.plan], clock, points))
-        self._records = record_select(Branch(self.plan.rule, "oi_record_scope", run))
+                           records=RECORDS_VIEW, clock=RECORD_CLOCK)
+        if self.register_records:
+            self.engine.register_parquet(RECORDS_VIEW, self.dataset, schema=record_schema())
+        self.engine.register_arrow(self.scope_table, _scope_table([self.plan], clock, points))
+        # Rendered once: outer queries are small and built around it as text.
+        inner = record_select(Branch(self.plan.rule, self.scope_table, run))
+        self._inner_sql = f"({inner.sql(dialect=self.engine.dialect)})"
 
-    def _where(self, cell: CellFilter) -> exp.Select:
-        return (exp.select(exp.Star()).from_(self._records.subquery("m"))
-                .where(exp.and_(*cell.conditions())))
+    def _text(self, query: exp.Select) -> str:
+        return query.sql(dialect=self.engine.dialect).replace(_INNER, self._inner_sql, 1)
 
     def _run(self, query: exp.Select) -> pa.Table:
-        sql = query.sql(dialect=self.engine.dialect)
+        sql = self._text(query)
         self.sql.append(sql)
         return self.engine.query(sql)
+
+    def cell_sql(self, cell: CellFilter) -> str | None:
+        """The SELECT of the cell's records (None when the reader has no dates to read)."""
+        return None if self._empty else self._text(self._where(cell))
+
+    def _where(self, cell: CellFilter) -> exp.Select:
+        return (exp.select(exp.Star()).from_(exp.table_(_INNER, alias="m"))
+                .where(exp.and_(*cell.conditions())))
 
     def rows(self, cell: CellFilter, *, limit: int | None = None, offset: int = 0) -> pa.Table:
         """The records of the cell, oldest first (start date, source, record id)."""
@@ -164,9 +187,8 @@ class RecordReader:
         """Records of the cell per status."""
         if self._empty:
             return {}
-        inner = self._where(cell).subquery("f")
         query = (exp.select(exp.column("status"), exp.Count(this=exp.Star()).as_("n"))
-                 .from_(inner).group_by(exp.column("status")))
+                 .from_(self._where(cell).subquery("f")).group_by(exp.column("status")))
         table = self._run(query).to_pydict()
         return {int(s): int(n) for s, n in zip(table["status"], table["n"], strict=True)}
 
@@ -174,10 +196,10 @@ class RecordReader:
         """Records of the cell per (day number, status)."""
         if self._empty:
             return {}
-        inner = self._where(cell).subquery("f")
         query = (exp.select(exp.column("day"), exp.column("status"),
                             exp.Count(this=exp.Star()).as_("n"))
-                 .from_(inner).group_by(exp.column("day"), exp.column("status")))
+                 .from_(self._where(cell).subquery("f"))
+                 .group_by(exp.column("day"), exp.column("status")))
         table = self._run(query).to_pydict()
         return {(int(d), int(s)): int(n)
                 for d, s, n in zip(table["day"], table["status"], table["n"], strict=True)}
@@ -343,50 +365,67 @@ def deadline_for(rule, threshold, calendar: workdays.Calendar, started_at: dt.da
     return None
 
 
+def window_end(calendar: workdays.Calendar, now: dt.datetime, business_hours: int) -> dt.datetime:
+    """The instant `business_hours` of opening time after now, on the calendar.
+
+    When it falls at a closing time, the closed hours up to the next opening belong to the
+    window (no business time passes then), so a deadline at today's close, or at midnight after
+    it, is within a window that ends at the close.
+    """
+    end = workdays.add_business_seconds(calendar, now, business_hours * 3600)
+    if not workdays.is_open(calendar, end):
+        end = workdays.next_open_instant(calendar, end) - dt.timedelta(seconds=1)
+    return end
+
+
+def _open_cell(now: dt.datetime) -> CellFilter:
+    today = now.astimezone(dt.UTC).date()
+    return CellFilter(first_day=today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS), last_day=today,
+                      statuses=(PENDING, MISSED), open_only=True)
+
+
+def _classify(rows: list[dict], plans: dict[int, VersionPlan],
+              calendars: Sequence[workdays.Calendar], *, now: dt.datetime,
+              business_hours: int) -> list[OpenItem]:
+    """Overdue (missed, open) rows, and pending rows whose deadline falls in the window."""
+    ends: dict[int, dt.datetime] = {}
+    positions = {(p.version_id, org_id): pos for p in plans.values()
+                 for _code, org_id, pos in p.organizations}
+    items: list[OpenItem] = []
+    for row in rows:
+        plan = plans[row["version_id"]]
+        pos = positions[(plan.version_id, row["org_id"])]
+        calendar = calendars[pos]
+        deadline = deadline_for(plan.rule, plan.threshold, calendar, row["started_at"],
+                                row["due_at"])
+        overdue = row["status"] == MISSED
+        if not overdue:
+            if pos not in ends:
+                ends[pos] = window_end(calendar, now, business_hours)
+            if deadline is None or deadline > ends[pos]:
+                continue
+        items.append(OpenItem(
+            version_id=plan.version_id, org_id=row["org_id"], service=row["service"],
+            channel=row["channel"], source=row["source"], record_id=row["record_id"],
+            started_at=row["started_at"], deadline=deadline, overdue=overdue))
+    return sorted(items, key=lambda i: (not i.overdue, i.deadline or i.started_at))
+
+
 def open_items(engine, plan: VersionPlan, calendars: Sequence[workdays.Calendar], *,
-               dataset: Path, now: dt.datetime, business_hours: int) -> list[OpenItem]:
+               now: dt.datetime, business_hours: int, dataset: Path | None = None
+               ) -> list[OpenItem]:
     """Open records of a plan that are overdue now or will breach within the business hours.
 
-    The engine's own rule decides both: overdue = MISSED now and still open; at risk = PENDING
-    now and MISSED as of now + the business hours on each organization's calendar.
+    The engine's own rule says which open records are missed already (overdue) and which are
+    pending; a pending record is at risk when its deadline on its organization's calendar
+    (`deadline_for`) falls within the window (`window_end`).
     """
     if not isinstance(plan.rule.unit_type, ClockUnit):
         return []
-    today = now.astimezone(dt.UTC).date()
-    first = today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS)
-    by_calendar: dict[int, list] = {}
-    for org in plan.organizations:
-        by_calendar.setdefault(org[2], []).append(org)
-    items: list[OpenItem] = []
-    for position, organizations in by_calendar.items():
-        calendar = calendars[position]
-        part = replace(plan, organizations=tuple(organizations))
-        later = workdays.add_business_seconds(calendar, now, business_hours * 3600)
-        if not workdays.is_open(calendar, later):
-            # No business time passes until the next opening: a business-day deadline that
-            # falls at midnight after today's close is within the window too.
-            later = workdays.next_open_instant(calendar, later) - dt.timedelta(seconds=1)
-        cell = CellFilter(first_day=first, last_day=today, statuses=(PENDING, MISSED),
-                          open_only=True)
-        current = RecordReader(engine, part, calendars, dataset, now, first, today).rows(cell)
-        if not current.num_rows:
-            continue
-        soon = RecordReader(engine, part, calendars, dataset, later, first, today).rows(
-            replace(cell, statuses=(MISSED,)))
-        missed_later = set(zip(soon["source"].to_pylist(), soon["record_id"].to_pylist(),
-                               strict=True))
-        for row in current.to_pylist():
-            overdue = row["status"] == MISSED
-            if not overdue and (row["source"], row["record_id"]) not in missed_later:
-                continue
-            items.append(OpenItem(
-                version_id=plan.version_id, org_id=row["org_id"], service=row["service"],
-                channel=row["channel"], source=row["source"], record_id=row["record_id"],
-                started_at=row["started_at"],
-                deadline=deadline_for(plan.rule, plan.threshold, calendar, row["started_at"],
-                                      row["due_at"]),
-                overdue=overdue))
-    return sorted(items, key=lambda i: (not i.overdue, i.deadline or i.started_at))
+    cell = _open_cell(now)
+    reader = RecordReader(engine, plan, calendars, dataset, now, cell.first_day, cell.last_day)
+    return _classify(reader.rows(cell).to_pylist(), {plan.version_id: plan}, calendars,
+                     now=now, business_hours=business_hours)
 
 
 @dataclass(frozen=True)
@@ -401,7 +440,10 @@ class AtRiskList:
 def at_risk_for_user(user, *, business_hours: int, organization=None,
                      now: dt.datetime | None = None, engine=None,
                      dataset: Path | None = None) -> AtRiskList:
-    """Overdue and at-risk open items of time standards in force, in the user's organizations."""
+    """Overdue and at-risk open items of time standards in force, in the user's organizations.
+
+    One query per standard version over the store, on one engine with one clock table.
+    """
     from django.utils import timezone
 
     from outsidein.accounts.selectors import organizations_for_user
@@ -413,28 +455,45 @@ def at_risk_for_user(user, *, business_hours: int, organization=None,
     scope = organizations_for_user(user)
     if organization is not None:
         scope = scope.filter(path__startswith=organization.path)
-    scope = list(scope.order_by("path"))
+    scope = {o.pk: o for o in scope.order_by("path")}
+    found = AtRiskList(items=[], versions={}, organizations=scope)
     versions = [v for v in engine_selectors.versions_to_measure()
                 if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)]
-    found = AtRiskList(items=[], versions={}, organizations={o.pk: o for o in scope})
+    runs = engine_selectors.run_plans(versions)
+    plans = []
+    for plan in runs.plans:
+        if not isinstance(plan.rule.unit_type, ClockUnit):
+            continue
+        mine = tuple(o for o in plan.organizations if o[1] in scope)
+        if mine:
+            plans.append(replace(plan, organizations=mine))
+    if not plans:
+        return found
+    first = today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS)
+    clock = clock_table(runs.calendars, first - dt.timedelta(days=1),
+                        today + dt.timedelta(days=1),
+                        business_hours=any(p.rule.unit == "business_hours" for p in plans))
+    cell = _open_cell(now)
     owned = engine is None
     engine = engine or open_engine()
     try:
-        for version in versions:
-            owner = version.standard.organization
-            organizations = [o for o in scope if o.path.startswith(owner.path)]
-            if not organizations:
-                continue
-            plan, calendars = version_plan(version, organizations)
-            if plan.rule.problems() or not isinstance(plan.rule.unit_type, ClockUnit):
-                continue
-            items = open_items(engine, plan, calendars, dataset=dataset or default_dataset(),
-                               now=now, business_hours=business_hours)
-            if items:
-                found.versions[version.pk] = version
-                found.items.extend(items)
+        engine.register_parquet(RECORDS_VIEW, dataset or default_dataset(),
+                                schema=record_schema())
+        engine.register_arrow(RECORD_CLOCK, clock.table)
+        # One query for every version: each reads its own scope table.
+        parts = [RecordReader(engine, plan, runs.calendars, None, now, cell.first_day,
+                              cell.last_day, clock=clock, register_records=False,
+                              scope_table=f"oi_record_scope_{i}").cell_sql(cell)
+                 for i, plan in enumerate(plans)]
+        # Every part is rendered by SQLGlot from expressions (literals quoted there).
+        sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS p{i}"  # noqa: S608
+                                 for i, part in enumerate(parts) if part)
+        rows = engine.query(sql).to_pylist() if sql else []
     finally:
         if owned:
             engine.close()
+    found.items.extend(_classify(rows, {p.version_id: p for p in plans}, runs.calendars,
+                                 now=now, business_hours=business_hours))
+    found.versions.update({i.version_id: runs.versions[i.version_id] for i in found.items})
     found.items.sort(key=lambda i: (not i.overdue, i.deadline or i.started_at))
     return found

@@ -204,7 +204,7 @@ def dashboard(request):
     query.pop("page", None)
     return render(request, "compliance/dashboard.html", {
         "form": form, "page": page, "panels": [trend_panel(t, kind_label) for t in page],
-        "kind_label": kind_label, "query": query.urlencode(), "total": len(trends),
+        "kind_label": kind_label, "query": query.urlencode(), "total": trends.count(),
     })
 
 

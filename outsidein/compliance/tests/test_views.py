@@ -1,0 +1,297 @@
+"""Staff compliance pages: dashboard, drill-down to records (page, filter, CSV), at-risk items.
+
+Records are written as Parquet in a temporary interaction store (DATA_DIR overridden), results
+come from the engine's own compliance_run, and the drill-down must list exactly the records
+each stored share was computed from.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from outsidein import workdays
+from outsidein.accounts.models import GovernmentLevel, OrgKind, Role
+from outsidein.accounts.services import organization_create
+from outsidein.compliance import records
+from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
+from outsidein.compliance.rules import MISSED, PENDING
+from outsidein.compliance.services import compliance_run
+from outsidein.compliance.tests.recordsets import at, record, write_dataset
+from outsidein.standards.services import standard_create, standard_publish
+from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from outsidein.warehouse.engines import open_engine
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.datetime(2025, 12, 31, 12, tzinfo=dt.UTC)
+RECEIVED = at("2025-06-02 09:00")  # a Monday
+
+
+def office(parent, code):
+    return organization_create(code=code, name_en=f"Office {code}", name_fr=f"Bureau {code}",
+                               kind=OrgKind.OFFICE, parent=parent,
+                               level_of_government=GovernmentLevel.PROVINCIAL)
+
+
+def mail_standard(organization, code="CSS-MAIL-RESPONSE"):
+    version = standard_create(
+        organization=organization, code=code, is_common=True,
+        name_en="Mail answered within 15 business days", name_fr="Courrier répondu en 15 jours",
+        text_en="We answer your letter within 15 business days.",
+        text_fr="Nous répondons à votre lettre dans les 15 jours ouvrables.",
+        standard_type=StandardType.TIMELINESS, channel=Channel.MAIL, clock_start="received",
+        clock_stop="responded", unit=Unit.BUSINESS_DAYS, threshold=Decimal(15),
+        target_share=Decimal("0.8"))
+    return standard_publish(version=version, effective_from=dt.date(2025, 4, 1))
+
+
+@pytest.fixture
+def world(db, tmp_path, client):
+    province = factories.province()
+    m1 = factories.ministry(province, "m1", "Ministry One", "Ministère un")
+    m2 = factories.ministry(province, "m2", "Ministry Two", "Ministère deux")
+    o1, o2 = office(m1, "o1"), office(m2, "o2")
+    version = mail_standard(m1)
+    other = mail_standard(m2, code="M2-MAIL")
+    answered = [record(organization="o1", record_id=f"ok{i:02d}", received_at=RECEIVED,
+                       responded_at=at("2025-06-03 10:00")) for i in range(55)]
+    late = [record(organization="o1", record_id=f"late{i}", received_at=RECEIVED,
+                   responded_at=at("2025-07-30 09:00")) for i in range(3)]
+    excluded = [record(organization="o1", record_id="strike1", received_at=RECEIVED,
+                       responded_at=at("2025-08-30 09:00"), exclusion_reason="labour disruption")]
+    open_late = [record(organization="o1", record_id="open1", received_at=RECEIVED)]
+    fax = [record("fax", organization="o1", record_id="fax1", received_at=RECEIVED,
+                  exclusion_reason="labour disruption")]
+    theirs = [record(organization="o2", record_id="m2rec", received_at=RECEIVED,
+                     responded_at=at("2025-06-03 10:00"))]
+    root = write_dataset(tmp_path / "interactions",
+                         answered + late + excluded + open_late + fax + theirs)
+    with override_settings(DATA_DIR=tmp_path):
+        compliance_run(dataset=root, as_of=AS_OF)
+        lead1 = factories.person("lead1", m1, Role.QUALITY_LEAD)
+        lead2 = factories.person("lead2", m2, Role.ANALYST)
+        yield dict(version=version, other=other, m1=m1, m2=m2, o1=o1, o2=o2, lead1=lead1,
+                   lead2=lead2, client=client, root=root)
+
+
+def june(version, organization, channel="mail"):
+    return ComplianceResult.objects.get(version=version, organization=organization,
+                                        channel=channel, period_kind=PeriodKind.MONTH,
+                                        period_start=dt.date(2025, 6, 1))
+
+
+def text_of(response) -> str:
+    body = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def csv_rows(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# ---- dashboard ------------------------------------------------------------------------------
+
+def test_dashboard_shows_share_interval_target_volume_chart_and_table(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    response = client.get("/staff/compliance/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    text = text_of(response)
+    mail = june(world["version"], world["o1"])
+    assert (mail.total, mail.meeting, mail.pending) == (59, 55, 0)
+    assert "Mail answered within 15 business days" in text
+    assert "93.2%" in text  # 55 / 59
+    assert "55 of 59" in text and "Target met" in text
+    assert "labour disruption: 1" in text
+    # The chart: server-rendered SVG with its title and description, and the data table.
+    assert body.count("<svg") >= 1 and "<title id=" in body and "<desc id=" in body
+    assert "Data behind the chart" in text
+    assert f'href="/staff/compliance/results/{mail.pk}/records/"' in body
+    # Nothing of the other ministry.
+    assert "Ministry Two" not in text and "M2-MAIL" not in text
+
+
+def test_blank_is_not_zero(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    fax = june(world["version"], world["o1"], channel="fax")
+    assert (fax.total, fax.share, fax.target_met) == (0, None, "NA")
+    body = client.get("/staff/compliance/", {"period": "month"}).content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    fax_row = next(r for r in rows if "<td>fax</td>" in r)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", fax_row, re.S)]
+    # organization, service, channel, period, share, interval, target, met, volume, pending, excl.
+    assert cells[4] == "Not available" and cells[5] == "—" and cells[7] == "Not available"
+    assert cells[10] == "labour disruption: 1"
+    assert "0%" not in cells[4] and "0.0%" not in body
+    # The chart leaves the period blank ("n/a" on the axis) and draws no dot at 0.
+    section = body[body.index('id="trend-') :]
+    fax_chart = section[section.index("(fax)"):section.index("</svg>")]
+    assert ">n/a</text>" in fax_chart and "<circle" not in fax_chart
+    assert "not available (no records counted)" in fax_chart
+
+
+def test_period_kind_switch(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    text = text_of(client.get("/staff/compliance/", {"period": "fiscal_year"}))
+    assert "FY2025-26" in text and "2025-06" not in text
+    text = text_of(client.get("/staff/compliance/", {"period": "week"}))
+    assert "2025-W23" in text
+
+
+def test_a_user_sees_only_their_organizations_results(world):
+    client = world["client"]
+    client.force_login(world["lead2"])
+    text = text_of(client.get("/staff/compliance/"))
+    assert "Ministry One" not in text and "Office o1" not in text
+    mail = june(world["version"], world["o1"])
+    for url in (f"/staff/compliance/results/{mail.pk}/records/",
+                f"/staff/compliance/results/{mail.pk}/records.csv",
+                f"/staff/compliance/results/{mail.pk}/records/?status=missed"):
+        assert client.get(url).status_code == 404, url
+    theirs = june(world["other"], world["o2"])
+    assert client.get(f"/staff/compliance/results/{theirs.pk}/records/").status_code == 200
+
+
+def test_pages_need_a_signed_in_user(world):
+    response = world["client"].get("/staff/compliance/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# ---- drill-down -------------------------------------------------------------------------------
+
+def test_drill_down_lists_the_records_of_the_share_a_page_at_a_time(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    mail = june(world["version"], world["o1"])
+    url = f"/staff/compliance/results/{mail.pk}/records/"
+    text = text_of(client.get(url))
+    assert "60 records: 55 met, 4 missed, 1 excluded, 0 pending." in text
+    assert "Page 1 of 2" in text
+    second = client.get(url, {"page": 2})
+    assert "Page 2 of 2" in text_of(second)
+    assert text_of(second).count("test / ") == 10
+    missed = text_of(client.get(url, {"status": "missed"}))
+    assert all(f"test / late{i}" in missed for i in range(3)) and "test / open1" in missed
+    assert "test / ok00" not in missed and "Page 1 of" not in missed
+
+
+def test_drill_down_csv_holds_every_record_of_the_filter(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    mail = june(world["version"], world["o1"])
+    everything = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv"))
+    assert len(everything) == 60
+    assert list(everything[0]) == list(records.CSV_COLUMNS)
+    by_id = {row["record_id"]: row for row in everything}
+    # 2 June to 3 June is one business day; to 30 July, 41 (21 in June, 20 in July after
+    # Canada Day), as workdays counts them too.
+    late = workdays.business_time_between(workdays.Calendar("default"), RECEIVED,
+                                          at("2025-07-30 09:00")).days
+    assert late == 41
+    assert (by_id["ok00"]["status"], by_id["ok00"]["elapsed"]) == ("met", "1")
+    assert (by_id["late0"]["status"], by_id["late0"]["elapsed"]) == ("missed", "41")
+    assert (by_id["open1"]["status"], by_id["open1"]["elapsed"]) == ("missed", "")
+    assert (by_id["strike1"]["status"], by_id["strike1"]["exclusion_reason"]) \
+        == ("excluded", "labour disruption")
+    assert by_id["ok00"]["start_date"] == "2025-06-02"
+    assert "m2rec" not in by_id and "fax1" not in by_id
+    # Counts equal the stored result: the same rule judged them.
+    met = sum(1 for r in everything if r["status"] == "met")
+    missed = sum(1 for r in everything if r["status"] == "missed")
+    assert (met, met + missed) == (mail.meeting, mail.total)
+    excluded = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv",
+                                   {"status": "excluded"}))
+    assert [r["record_id"] for r in excluded] == ["strike1"]
+
+
+def test_reported_results_have_no_records_to_show(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    reported = ComplianceResult.objects.create(
+        version=world["version"], organization=world["m1"], period_kind=PeriodKind.FISCAL_YEAR,
+        period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31),
+        source=ResultSource.REPORTED, total=10, meeting=9, share=0.9)
+    page = client.get(f"/staff/compliance/results/{reported.pk}/records/")
+    assert page.status_code == 200
+    assert "there are no interaction records behind them" in text_of(page)
+    assert client.get(f"/staff/compliance/results/{reported.pk}/records.csv").status_code == 404
+
+
+# ---- at risk ---------------------------------------------------------------------------------
+
+def test_open_items_at_risk_are_decided_by_the_engine_rule(world, tmp_path):
+    cal = workdays.Calendar("default")
+    now = at("2025-06-20 12:00")  # a Friday
+    # 15 business days are allowed, so the deadline is close of business (17:00) on the 15th
+    # business day after the day received: received 30 May, due today; received 2 June, due
+    # Monday 23 June; received 19 June, far away. Answered items are not open.
+    rows = [record(organization="o1", record_id="due-today", received_at=at("2025-05-30 10:00")),
+            record(organization="o1", record_id="due-monday", received_at=at("2025-06-02 10:00")),
+            record(organization="o1", record_id="fresh", received_at=at("2025-06-19 10:00")),
+            record(organization="o1", record_id="overdue", received_at=at("2025-05-01 10:00")),
+            record(organization="o1", record_id="done", received_at=at("2025-05-01 10:00"),
+                   responded_at=at("2025-05-02 10:00"))]
+    root = write_dataset(tmp_path / "atrisk", rows)
+    plan, calendars = records.version_plan(world["version"], [world["o1"]])
+    engine = open_engine()
+    try:
+        def found(hours):
+            return {i.record_id: i for i in records.open_items(
+                engine, plan, calendars, dataset=root, now=now, business_hours=hours)}
+        # 12:00 to today's close is 5 business hours: within 4, only the overdue one.
+        assert set(found(4)) == {"overdue"}
+        soon = found(5)
+        assert set(soon) == {"overdue", "due-today"}
+        assert soon["overdue"].overdue and not soon["due-today"].overdue
+        assert soon["due-today"].deadline == workdays.add_business_days(
+            cal, at("2025-05-30 10:00"), 15) == at("2025-06-20 17:00")
+        # Monday's close is 5 + 8.5 business hours away.
+        assert set(found(13)) == {"overdue", "due-today"}
+        assert set(found(14)) == {"overdue", "due-today", "due-monday"}
+        assert "fresh" not in found(60)
+    finally:
+        engine.close()
+
+
+def test_at_risk_page_lists_overdue_items_in_scope(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    write_dataset(world["root"], [record(organization="o1", record_id="stale",
+                                         received_at=month_ago)])
+    response = client.get("/staff/compliance/at-risk/", {"hours": 8})
+    assert response.status_code == 200
+    text = text_of(response)
+    # Received a month ago and never answered: overdue now (15 business days allowed).
+    assert "test / stale" in text and "Overdue" in text
+    assert "test / open1" not in text  # open for over a year: beyond the look-back
+    client.force_login(world["lead2"])
+    assert "test / stale" not in text_of(client.get("/staff/compliance/at-risk/"))
+
+
+def test_record_statuses_match_the_engine_for_pending_items(world, tmp_path):
+    now = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
+    root = write_dataset(tmp_path / "pending", [
+        record(organization="o1", record_id="p1", received_at=at("2025-06-02 10:00"))])
+    plan, calendars = records.version_plan(world["version"], [world["o1"]])
+    engine = open_engine()
+    try:
+        reader = records.RecordReader(engine, plan, calendars, root, now, dt.date(2025, 6, 1),
+                                      dt.date(2025, 6, 30))
+        cell = records.CellFilter(first_day=dt.date(2025, 6, 1), last_day=dt.date(2025, 6, 30))
+        assert reader.counts(cell) == {PENDING: 1}
+        later = records.RecordReader(engine, plan, calendars, root, AS_OF, dt.date(2025, 6, 1),
+                                     dt.date(2025, 6, 30))
+        assert later.counts(cell) == {MISSED: 1}
+    finally:
+        engine.close()
