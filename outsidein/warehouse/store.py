@@ -19,6 +19,7 @@ dies half-way, the next writer rolls the journal forward, so a partition is neve
 half-written. Readers may see either side of a commit, never a torn file.
 """
 
+import datetime as dt
 import fcntl
 import json
 import os
@@ -662,50 +663,82 @@ def channel_codes(channel) -> pa.Array:
     return pa.chunked_array(codes, pa.int32()).combine_chunks()
 
 
-def partition_months(table: pa.Table, codes: pa.Array | None = None) -> pa.Array:
-    """Per row, yyyy*100+mm of its start event (or first event) in UTC; refuses rows with none."""
+def start_instants(table: pa.Table, codes: pa.Array | None = None) -> pa.Array:
+    """Per row, the instant of its channel's start event (or its first event), in UTC;
+    refuses rows with none."""
     codes = channel_codes(table["channel"]) if codes is None else codes
+    present = set(table.column_names)
     start = _nulls(SCHEMA.field("call_started_at").type, table.num_rows)
     by_events: dict[tuple[str, ...], list[int]] = {}
     for name, events in START_EVENTS.items():
         by_events.setdefault(events, []).append(CHANNELS.index(name))
-    present = set(table.column_names)
+    found = set(pc.unique(codes).to_pylist())
     for events, names in by_events.items():
         columns = [table[f"{e}_at"] for e in events if f"{e}_at" in present]
-        if all(c.null_count == len(c) for c in columns):
+        if not found & set(names) or all(c.null_count == len(c) for c in columns):
             continue
         first = pc.coalesce(*columns) if len(columns) > 1 else columns[0]
-        start = pc.if_else(pc.is_in(codes, pa.array(names, pa.int32())), first, start)
-    start = pc.coalesce(start, *[table[f"{e}_at"] for e in EVENTS if f"{e}_at" in present])
+        if found <= set(names):
+            start = first  # one kind of channel in the batch, the usual case
+        else:
+            start = pc.if_else(pc.is_in(codes, pa.array(names, pa.int32())), first, start)
+    if start.null_count:
+        start = pc.coalesce(start, *[table[f"{e}_at"] for e in EVENTS if f"{e}_at" in present])
     if start.null_count:
         raise StoreError(f"{start.null_count} record(s) have no event instant")
-    utc = start.cast(pa.timestamp("us"))  # wall time in UTC: no zone look-ups
-    return pc.add(pc.multiply(pc.year(utc), 100), pc.month(utc))
+    return start.combine_chunks() if isinstance(start, pa.ChunkedArray) else start
 
 
 def split_by_partition(table: pa.Table) -> Iterator[tuple[str, pa.Table]]:
     """(partition path, its rows) for each channel and month present in the table."""
+    if table.num_rows == 0:
+        return
     codes = channel_codes(table["channel"])
     if codes.null_count:
         raise StoreError("every record needs a channel, one of " + ", ".join(CHANNELS))
-    months = partition_months(table, codes)
-    key = pc.add(pc.multiply(codes.cast(pa.int64()), 1_000_000), months.cast(pa.int64()))
-    values = key.to_numpy() if isinstance(key, pa.Array) else key.combine_chunks().to_numpy()
-    if (values == values[0]).all():
-        yield _partition_name(int(values[0])), table
+    micros = start_instants(table, codes).cast(pa.int64()).to_numpy()
+    first, starts = _month_starts(int(micros.min()), int(micros.max()))
+    months = np.searchsorted(starts, micros, side="right") - 1  # months after `first`
+    channels = codes.to_numpy().astype(np.int64)
+    span = len(starts)
+    # One small number per (channel, month): a stable sort of 16-bit keys is a radix sort.
+    keys = channels * span + months
+    if int(keys.max()) < 2**16:
+        keys = keys.astype(np.uint16)
+    if (keys == keys[0]).all():
+        yield _partition_name(int(keys[0]), span, int(first)), table
         return
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
     table = table.take(pa.array(order))
     bounds = [0, *(np.flatnonzero(np.diff(ordered)) + 1).tolist(), len(ordered)]
     for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-        yield _partition_name(int(ordered[lo])), table.slice(lo, hi - lo)
+        yield _partition_name(int(ordered[lo]), span, int(first)), table.slice(lo, hi - lo)
 
 
-def _partition_name(key: int) -> str:
-    channel, month = divmod(key, 1_000_000)
-    year, month = divmod(month, 100)
-    return f"channel={CHANNELS[channel]}/month={year:04d}-{month:02d}"
+def _month_starts(low: int, high: int) -> tuple[int, np.ndarray]:
+    """The month (counted from January 1970) of instant `low` (µs, UTC), and the instants at
+    which that month and each following one up to `high`'s begin."""
+    day = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=low)
+    month = (day.year - 1970) * 12 + day.month - 1
+    starts = []
+    index = month
+    while True:
+        year, rest = divmod(index, 12)
+        begins = dt.datetime(1970 + year, rest + 1, 1) - dt.datetime(1970, 1, 1)
+        micros = begins // dt.timedelta(microseconds=1)
+        if micros > high:
+            break
+        starts.append(micros)
+        index += 1
+    return month, np.array(starts, dtype=np.int64)
+
+
+def _partition_name(key: int, span: int, first_month: int) -> str:
+    """The folder of a (channel, month) key; months count from January 1970."""
+    channel, offset = divmod(key, span)
+    year, month = divmod(first_month + offset, 12)
+    return f"channel={CHANNELS[channel]}/month={1970 + year:04d}-{month + 1:02d}"
 
 
 def _named(folder: str, path: Path) -> str:
