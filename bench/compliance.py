@@ -419,7 +419,7 @@ def _child(phase: str, args, extra: list[str] = ()) -> dict:
         time.sleep(0.05)
     out = output.read_text()
     if process.returncode:
-        raise SystemExit(f"phase {phase} failed (exit {process.returncode})")
+        return {"failed": f"exit {process.returncode}", "peak_mb": peak / 2**20}
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_mb"] = max(peak / 2**20, result.pop("maxrss_mb", 0))
     return result
@@ -465,11 +465,15 @@ def _drive(args, folder: Path, skip: set[str]) -> None:
     print(f"bench/compliance.py: {args.rows:,} records, engine {args.engine}, folder {folder}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
     facts = _child("setup", args)
+    if "failed" in facts:
+        raise SystemExit("set-up failed")
     (folder / "bench.json").write_text(json.dumps(facts))
     marker = folder / "data" / "interactions" / f".generated-{args.rows}"
     if not marker.exists():
         shutil.rmtree(folder / "data" / "interactions", ignore_errors=True)
         made = _child("generate", args)
+        if "failed" in made:
+            raise SystemExit("generation failed")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
         print(f"generated {args.rows:,} records in {made['seconds']:.1f} s "
@@ -483,8 +487,12 @@ def _drive(args, folder: Path, skip: set[str]) -> None:
     for phase in PHASES:
         if phase in skip:
             continue
-        results[phase] = _child(phase, args)
-        r = results[phase]
+        r = _child(phase, args)
+        if "failed" in r:
+            print(f"  {phase}: FAILED ({r['failed']}, peak {r['peak_mb']:,.0f} MB); its error is "
+                  "above", flush=True)
+            continue
+        results[phase] = r
         print(f"  {phase}: {r['seconds']:.2f} s, peak {r['peak_mb']:,.0f} MB"
               + (f" — {r['summary']}" if "summary" in r else ""), flush=True)
 
