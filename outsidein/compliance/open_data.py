@@ -72,9 +72,15 @@ def suppressed(result: ComplianceResult) -> bool:
     return result.total is not None and result.total < MIN_CELL
 
 
-def open_data_row(result: ComplianceResult) -> dict[str, str]:
-    """The layout row of a result, small cells suppressed."""
+def open_data_row(result: ComplianceResult, base_url: str = "") -> dict[str, str]:
+    """The layout row of a result, small cells suppressed; blank URIs point at the service's
+    public page (its standards, targets and results) when `base_url` is given."""
     row = row_for_result(result)
+    if base_url:
+        for lang in ("en", "fr"):
+            page = f"{base_url.rstrip('/')}/{lang}/services/{result.service.slug}/"
+            for column in (f"standards_targets_uri_{lang}", f"performance_results_uri_{lang}"):
+                row[column] = row[column] or page
     if suppressed(result):
         row.update(volume_meeting_target="", total_volume="", performance="", target_met="NA")
         for column, note in (("comments_en", SUPPRESSED_EN), ("comments_fr", SUPPRESSED_FR)):
@@ -82,24 +88,24 @@ def open_data_row(result: ComplianceResult) -> dict[str, str]:
     return row
 
 
-def open_data_rows() -> list[dict[str, str]]:
+def open_data_rows(base_url: str = "") -> list[dict[str, str]]:
     """Every published result as a layout row."""
-    return [open_data_row(r) for r in published_results()]
+    return [open_data_row(r, base_url) for r in published_results()]
 
 
-def open_data_csv() -> str:
+def open_data_csv(base_url: str = "") -> str:
     """The rows as CSV text: the publisher's header and column order, CRLF line ends."""
     stream = io.StringIO()
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
-    for row in open_data_rows():
+    for row in open_data_rows(base_url):
         writer.writerow([row[c] for c in COLUMNS])
     return stream.getvalue()
 
 
-def open_data_json() -> str:
+def open_data_json(base_url: str = "") -> str:
     """The rows as JSON: {"fields": [...], "records": [{column: value}, ...]}."""
-    return json.dumps({"fields": list(COLUMNS), "records": open_data_rows(),
+    return json.dumps({"fields": list(COLUMNS), "records": open_data_rows(base_url),
                        "suppression": {"min_records": MIN_CELL, "en": SUPPRESSED_EN,
                                        "fr": SUPPRESSED_FR}},
                       ensure_ascii=False, indent=1)

@@ -47,7 +47,7 @@ def open_data(request):
 
 def open_data_csv(request):
     """Published results in the Government of Canada service-standard layout (CSV)."""
-    response = HttpResponse("\ufeff" + open_data_rows.open_data_csv(),
+    response = HttpResponse("\ufeff" + open_data_rows.open_data_csv(request.build_absolute_uri("/")),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-standards.csv"'
     return response
@@ -55,7 +55,7 @@ def open_data_csv(request):
 
 def open_data_json(request):
     """The same rows as JSON."""
-    response = HttpResponse(open_data_rows.open_data_json(),
+    response = HttpResponse(open_data_rows.open_data_json(request.build_absolute_uri("/")),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="service-standards.json"'
     return response

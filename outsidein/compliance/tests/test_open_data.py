@@ -70,7 +70,7 @@ def published():
     # A month is not a fiscal-year row.
     result(decision, north, licence, total=20, meeting=10, period_kind=PeriodKind.MONTH,
            period_start=dt.date(2025, 7, 1), period_end=dt.date(2025, 7, 31))
-    return transport
+    return {"transport": transport, "licence": licence}
 
 
 def by_standard(rows):
@@ -122,6 +122,11 @@ def test_csv_and_json_download_in_both_languages(client, published):
         text = response.content.decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == 3 and "FLEET-1" not in text
+        # Our rows point at the service's public page in each language.
+        licence = next(r for r in rows if r["service_standard_id"] == "DL-DECISION")
+        slug = published["licence"].slug
+        assert licence["performance_results_uri_en"] == f"http://testserver/en/services/{slug}/"
+        assert licence["standards_targets_uri_fr"] == f"http://testserver/fr/services/{slug}/"
         data = client.get(f"/{lang}/open-data/service-standards.json").json()
         assert len(data["records"]) == 3
         assert data["suppression"]["min_records"] == 10
