@@ -4,6 +4,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 from outsidein.interactions.schema import ATTRIBUTES, CATEGORIES, EVENTS, START_EVENTS
 
 # Fields a file may provide; source, import_id and source_line are set by the import itself.
@@ -11,6 +13,8 @@ SET_BY_IMPORT = ("source", "import_id", "source_line")
 INPUT_FIELDS: tuple[str, ...] = tuple(
     [name for name in ATTRIBUTES if name not in SET_BY_IMPORT] + [f"{e}_at" for e in EVENTS])
 EVENT_FIELDS: tuple[str, ...] = tuple(f"{e}_at" for e in EVENTS)
+YES_NO: tuple[str, ...] = tuple(n for n, (kind, _doc) in ATTRIBUTES.items()
+                                if kind == pa.bool_())
 
 
 class MappingError(Exception):
@@ -65,8 +69,10 @@ class ColumnPlan:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        """File columns holding text with few distinct values (codes, names, channels)."""
-        return tuple(column for name, column in self.fields.items() if name in CATEGORIES)
+        """File columns with few distinct values (codes, names, channels, yes/no), which a
+        reader may hand over dictionary-encoded so that they are parsed once per value."""
+        return tuple(column for name, column in self.fields.items()
+                     if name in CATEGORIES or name in YES_NO)
 
 
 def plan_columns(header: list[str], spec: MappingSpec) -> ColumnPlan:

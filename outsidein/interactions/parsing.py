@@ -170,6 +170,12 @@ def parse_ints(column, *, type_: pa.DataType = INT64, minimum: int | None = 0,
 def parse_bools(column) -> Parsed:
     """Yes/no values: true/false, yes/no, y/n, 1/0, oui/non, vrai/faux (any case)."""
     column = as_array(column)
+    if pa.types.is_dictionary(column.type):
+        # Read once per distinct value, then spread to the rows.
+        parsed = parse_bools(column.dictionary)
+        values = pc.take(parsed.values, column.indices)
+        bad = pc.fill_null(pc.take(parsed.bad, column.indices), False)
+        return Parsed(values, bad)
     if pa.types.is_boolean(column.type):
         return Parsed(column, _no_bad(len(column)))
     if pa.types.is_integer(column.type):
