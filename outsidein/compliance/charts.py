@@ -116,7 +116,8 @@ def trend_chart_svg(points: Sequence[TrendPoint], *, title: str, description: st
                    f'<line x1="{left}" x2="{width - right}" y1="{ty}" y2="{ty}" stroke="{TARGET}" '
                    f'stroke-width="2" stroke-dasharray="6 4"/>'
                    f'<text x="{width - right}" y="{_num(y(target) - 5)}" text-anchor="end" '
-                   f'font-size="12" fill="{TARGET}">'
+                   f'font-size="12" fill="{TARGET}" stroke="#ffffff" stroke-width="3" '
+                   f'paint-order="stroke">'
                    f'{escape(text.target)} {escape(text.percent(target * 100))}</text></g>')
 
     shares = [p.share for p in points]
