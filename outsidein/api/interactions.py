@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -18,7 +19,7 @@ from outsidein.api.pagination import Page
 from outsidein.api.schemas import Id, Input, Text
 from outsidein.interactions.models import InteractionImport
 from outsidein.interactions.selectors import import_list
-from outsidein.interactions.services import interactions_import_records
+from outsidein.interactions.services import ImportFailed, interactions_import_records
 
 router = Router(tags=["interactions"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -107,9 +108,13 @@ def batch_import(request, payload: BatchIn):
                  .values_list("code", flat=True))
     if not codes:
         raise Forbidden(_("Your role does not allow importing records."))
-    report = interactions_import_records(
-        records=payload.records, source=payload.source, mapping=payload.mapping,
-        by=request.auth, dry_run=payload.dry_run, organizations=codes)
+    try:
+        report = interactions_import_records(
+            records=payload.records, source=payload.source, mapping=payload.mapping,
+            by=request.auth, dry_run=payload.dry_run, organizations=codes)
+    except ImportFailed as exc:
+        # The batch as a whole cannot be read (no record_id, no channel, no event).
+        raise ValidationError({"records": [str(exc)]}) from None
     record = InteractionImport.objects.get(pk=report.import_id)
     return Status(201, {**_import_fields(record), "rejects": _rejects(record)})
 

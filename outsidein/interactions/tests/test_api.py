@@ -86,3 +86,8 @@ def test_the_shape_of_a_batch_is_checked(world):
                         {"source": "portal", "records": [record("D1")], "mapping": "nope"},
                         content_type="application/json")
     assert unknown.status_code == 422 and "mapping" in unknown.json()["error"]["fields"]
+    unreadable = lead.post("/api/interactions/batches",
+                           {"source": "portal", "records": [{"channel": "online"}]},
+                           content_type="application/json")
+    assert unreadable.status_code == 422
+    assert "record_id" in unreadable.json()["error"]["fields"]["records"][0]
