@@ -196,9 +196,17 @@ def dashboard(request):
         organization = next((o for o in organizations if o.code == code), None)
         chosen = form.cleaned_data["service"]
         service = next((s for s in services if str(s.pk) == chosen), None)
-    kind_label = str(PeriodKind(kind).label)
     trends = dashboard_trends(user=request.user, period_kind=kind, organization=organization,
                               service=service)
+    if not request.GET.get("period") and not trends.count():
+        # Reported figures (e.g. the GC file) come by fiscal year only: show those rather
+        # than an empty page.
+        kind = PeriodKind.FISCAL_YEAR
+        trends = dashboard_trends(user=request.user, period_kind=kind,
+                                  organization=organization, service=service)
+        if not form.is_bound:
+            form.initial["period"] = kind
+    kind_label = str(PeriodKind(kind).label)
     page = Paginator(trends, TRENDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -148,6 +148,16 @@ def test_period_kind_switch(world):
     assert "2025-W23" in text
 
 
+def test_without_monthly_results_the_dashboard_opens_on_fiscal_years(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    ComplianceResult.objects.exclude(period_kind=PeriodKind.FISCAL_YEAR).delete()
+    body = client.get("/staff/compliance/").content.decode()
+    assert "FY2025-26" in body
+    assert '<option value="fiscal_year" selected>' in body
+    assert "No results yet" in text_of(client.get("/staff/compliance/", {"period": "month"}))
+
+
 def test_a_user_sees_only_their_organizations_results(world):
     client = world["client"]
     client.force_login(world["lead2"])
