@@ -49,6 +49,30 @@ def quantile_from_order_statistics(low_value: np.ndarray, high_value: np.ndarray
         return np.where(n > 0, lo + (hi - lo) * fraction, np.nan)
 
 
+def grouped_order_statistics(groups: np.ndarray, values: np.ndarray, weights: np.ndarray,
+                             n_groups: int, q: Quantile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: how many values, and the two order statistics a quantile interpolates.
+
+    Rows must be sorted by group, then value; weights count how often each value occurs.
+    Groups without values get 0 for all three.
+    """
+    groups = np.asarray(groups, dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.int64)
+    measured = np.bincount(groups, weights=weights, minlength=n_groups).astype(np.int64)
+    if not len(groups):
+        zeros = np.zeros(n_groups, dtype=np.int64)
+        return measured, zeros, zeros
+    cumulative = np.cumsum(weights)
+    first = np.minimum(np.searchsorted(groups, np.arange(n_groups), side="left"), len(groups) - 1)
+    before = cumulative[first] - weights[first]
+    low, high = order_statistic_positions(measured, q)
+    last = len(values) - 1
+    lo = np.asarray(values)[np.minimum(np.searchsorted(cumulative, before + low, side="right"), last)]
+    hi = np.asarray(values)[np.minimum(np.searchsorted(cumulative, before + high, side="right"), last)]
+    has = measured > 0
+    return measured, np.where(has, lo, 0), np.where(has, hi, 0)
+
+
 def quantile_of_counts(values: np.ndarray, counts: np.ndarray, q: Quantile) -> float | None:
     """The quantile of values repeated counts times (a histogram); None when empty."""
     order = np.argsort(values, kind="stable")

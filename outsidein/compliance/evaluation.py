@@ -20,13 +20,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from outsidein import workdays
-from outsidein.analysis.distribution import quantile_from_order_statistics
+from outsidein.analysis.distribution import grouped_order_statistics, quantile_from_order_statistics
 from outsidein.analysis.proportions import target_met, wilson_intervals
 from outsidein.compliance import queries
-from outsidein.compliance.periods import Period, day_number, period_table
+from outsidein.compliance.periods import PERIOD_KINDS, Period, day_number, period_bounds
 from outsidein.compliance.rules import (
+    EXCLUDED,
+    MET,
+    MISSED,
+    PENDING,
     SCOPE_SCHEMA,
     UNIT_TYPES,
+    UNRECORDED,
     Branch,
     Rule,
     RunConstants,
@@ -36,6 +41,8 @@ from outsidein.interactions.schema import record_schema
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
 from outsidein.workdays.instants import local_to_epoch
 
+# status -> column of the per-cell tally (met, missed, pending, set aside)
+_SLOT = np.array([3, 0, 1, 2, 3], dtype=np.int64)
 # Records whose measure is missing are counted under this key of `excluded`.
 NOT_RECORDED = "(not recorded)"
 NEVER_US = 2**62  # "no end date" as an instant
@@ -142,7 +149,6 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
         name = f"oi_scope_{index}"
         engine.register_arrow(name, _scope_table(members, clock, points))
         branches.append(Branch(rule, name, run).select())
-    engine.register_arrow("oi_periods", period_table(*span))
     result.timings["prepare"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -155,17 +161,8 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
     tick = time.perf_counter()
     if known_services is not None:
         daily = _forget_unknown_services(daily, known_services)
-    engine.register_arrow("oi_days", daily)
-    cells_sql = queries.cells_query(period_range=day_range).sql(dialect=engine.dialect)
-    exclusions_sql = queries.exclusions_query(period_range=day_range).sql(dialect=engine.dialect)
-    cells = engine.query(cells_sql)
-    exclusions = engine.query(exclusions_sql)
-    result.sql.update(cells=cells_sql, exclusions=exclusions_sql)
+    result.cells = cells_from_daily(daily, {p.version_id: p for p in plans}, day_range)
     result.timings["periods"] = time.perf_counter() - tick
-
-    tick = time.perf_counter()
-    result.cells = assemble_cells(cells, exclusions, {p.version_id: p for p in plans})
-    result.timings["assemble"] = time.perf_counter() - tick
     return result
 
 
@@ -212,59 +209,134 @@ def _scope_table(plans: Sequence[VersionPlan], clock: ClockTable,
     return pa.table(rows, schema=SCOPE_SCHEMA)
 
 
-def assemble_cells(cells: pa.Table, exclusions: pa.Table,
-                   plans: dict[int, VersionPlan]) -> list[Cell]:
-    """Cells from the per-cell counts and order statistics (the same for every engine)."""
-    keys = queries.CELL_KEYS
-    excluded: dict[tuple, dict[str, int]] = defaultdict(dict)
-    ex = exclusions.to_pydict()
-    for i in range(exclusions.num_rows):
-        reason = ex["reason"][i] if ex["reason"][i] is not None else NOT_RECORDED
-        excluded[tuple(ex[k][i] for k in keys)][reason] = ex["n"][i]
-    c = cells.to_pydict()
+def cells_from_daily(daily: pa.Table, plans: dict[int, VersionPlan],
+                     period_range: tuple[int, int] | None = None) -> list[Cell]:
+    """Roll the daily histogram up into every period kind: counts, shares, intervals, quantiles.
 
-    def column(name: str) -> np.ndarray:
-        return np.array([v or 0 for v in c[name]], dtype=np.int64)
+    The engines stop at the daily histogram (integers, identical on every engine); this roll-up
+    is numpy on its rows, so the cells are identical too. With `period_range` (day numbers),
+    only periods lying wholly inside it are kept.
+    """
+    if not daily.num_rows:
+        return []
+    base, keys = _base_cells(daily)
+    day = daily["day"].to_numpy().astype(np.int64)
+    elapsed = daily["elapsed"].fill_null(0).to_numpy().astype(np.int64)
+    values = int(elapsed.max()) + 1
+    first_day = int(day.min())
+    # Sort once by cell, day, elapsed. Every period is a run of days, so every cell of every
+    # kind is then a contiguous run of rows, its days each already in elapsed order.
+    order = _sort_order(base * (int(day.max()) - first_day + 1) + day - first_day, elapsed, values)
+    base, day, elapsed = base[order], day[order], elapsed[order]
+    status = daily["status"].to_numpy()[order].astype(np.int64)
+    n = daily["n"].to_numpy()[order].astype(np.int64)
+    has_elapsed = daily["elapsed"].is_valid().to_numpy(zero_copy_only=False)[order]
+    set_aside = np.flatnonzero((status == EXCLUDED) | (status == UNRECORDED))
+    reasons = daily["reason"].take(pa.array(order[set_aside])).to_pylist()
+    calendar = np.arange(first_day, int(day.max()) + 1)
+    cells: list[Cell] = []
+    for kind in PERIOD_KINDS:
+        start_of, end_of = period_bounds(kind, calendar)  # per date, then looked up per row
+        starts, ends = start_of[day - first_day], end_of[day - first_day]
+        if period_range is None:
+            keep, rows = None, slice(None)
+        else:
+            keep = (starts >= period_range[0]) & (ends <= period_range[1])
+            rows = np.flatnonzero(keep)
+            if not len(rows):
+                continue
+        kept_base, kept_starts = base[rows], starts[rows]
+        boundary = np.r_[True, (kept_base[1:] != kept_base[:-1]) | (kept_starts[1:] != kept_starts[:-1])]
+        run_start = np.flatnonzero(boundary)
+        count = len(run_start)
+        kept_cell = np.cumsum(boundary) - 1
+        slot = np.bincount(kept_cell * 4 + _SLOT[status[rows]], weights=n[rows],
+                           minlength=count * 4).astype(np.int64).reshape(count, 4)
+        tallies = {MET: slot[:, 0], MISSED: slot[:, 1], PENDING: slot[:, 2]}
+        measured = has_elapsed[rows]
+        cell_m, elapsed_m, n_m = kept_cell[measured], elapsed[rows][measured], n[rows][measured]
+        if kind != "day":  # merge the days' sorted runs: a stable sort exploits them
+            merge = np.argsort(cell_m * values + elapsed_m, kind="stable")
+            cell_m, elapsed_m, n_m = cell_m[merge], elapsed_m[merge], n_m[merge]
+        stats = _order_statistics(cell_m, elapsed_m, n_m, count)
+        cell = np.full(len(day), -1, dtype=np.int64)
+        cell[rows] = kept_cell
+        first_row = np.arange(len(day))[rows][run_start]  # a row of each cell
+        excluded: dict[int, dict[str, int]] = defaultdict(dict)
+        for row, reason in zip(set_aside, reasons, strict=True):
+            if keep is None or keep[row]:
+                label = reason if status[row] == EXCLUDED else NOT_RECORDED
+                tally = excluded[int(cell[row])]
+                tally[label] = tally.get(label, 0) + int(n[row])
+        meeting, missed = tallies[MET], tallies[MISSED]
+        total = meeting + missed
+        low, high = wilson_intervals(meeting, total)
+        start_dates, end_dates = _dates(starts[first_row]), _dates(ends[first_row])
+        cell_base = base[first_row]
+        factors = np.array([UNIT_TYPES[plans[keys[b][0]].rule.unit].factor for b in cell_base.tolist()],
+                           dtype=float)
+        medians, p90s = _in_unit(stats["median"], factors), _in_unit(stats["p90"], factors)
+        for j, b in enumerate(cell_base.tolist()):
+            version_id, org_id, service, channel = keys[b]
+            plan = plans[version_id]
+            t = int(total[j])
+            share = int(meeting[j]) / t if t else None
+            cells.append(Cell(
+                version_id=version_id, org_id=org_id, service=service, channel=channel,
+                period_kind=kind, period_start=start_dates[j], period_end=end_dates[j],
+                total=t, meeting=int(meeting[j]), pending=int(tallies[PENDING][j]),
+                excluded=dict(sorted(excluded[j].items())) if j in excluded else {},
+                share=share, ci_low=float(low[j]) if t else None,
+                ci_high=float(high[j]) if t else None,
+                target=plan.target, target_met=target_met(share, plan.target),
+                median_elapsed=medians[j], p90_elapsed=p90s[j],
+                elapsed_unit=plan.rule.unit if plan.rule.unit != "none" else ""))
+    cells.sort(key=lambda c: (c.version_id, c.org_id, c.service or "", c.channel,
+                              PERIOD_KINDS.index(c.period_kind), c.period_start))
+    return cells
 
-    meeting, missed = column("met"), column("missed")
-    total = meeting + missed
-    low, high = wilson_intervals(meeting, total)
-    measured = column("measured")
-    stats = {q.name: quantile_from_order_statistics(column(f"{q.name}_lo"), column(f"{q.name}_hi"),
-                                                    measured, q)
-             for q in queries.QUANTILES}
-    pending = column("pending")
-    starts = _dates(c["period_start"])
-    ends = _dates(c["period_end"])
-    factors = np.array([UNIT_TYPES[plans[v].rule.unit].factor for v in c["version_id"]], dtype=float)
-    medians = _in_unit(stats["median"], factors)
-    p90s = _in_unit(stats["p90"], factors)
-    result = []
-    for j in range(cells.num_rows):
-        key = tuple(c[k][j] for k in keys)
-        version_id, org_id, service, channel, kind = key[:5]
-        plan = plans[version_id]
-        n = int(total[j])
-        share = int(meeting[j]) / n if n > 0 else None
-        result.append(Cell(
-            version_id=version_id, org_id=org_id, service=service, channel=channel,
-            period_kind=kind, period_start=starts[j], period_end=ends[j],
-            total=n, meeting=int(meeting[j]), pending=int(pending[j]),
-            excluded=dict(sorted(excluded[key].items())) if key in excluded else {},
-            share=share,
-            ci_low=None if n == 0 else float(low[j]), ci_high=None if n == 0 else float(high[j]),
-            target=plan.target, target_met=target_met(share, plan.target),
-            median_elapsed=medians[j], p90_elapsed=p90s[j],
-            elapsed_unit=plan.rule.unit if plan.rule.unit != "none" else ""))
-    result.sort(key=lambda cell: (cell.version_id, cell.org_id, cell.service or "", cell.channel,
-                                  cell.period_kind, cell.period_start))
-    return result
+
+def _base_cells(daily: pa.Table) -> tuple[np.ndarray, list[tuple]]:
+    """Each row's (version, organization, service, channel) as a dense id, and the ids' keys."""
+    codes, uniques = [], []
+    for name in ("version_id", "org_id", "service", "channel"):
+        encoded = pc.dictionary_encode(daily[name]).combine_chunks()
+        codes.append(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1)
+        uniques.append([None, *encoded.dictionary.to_pylist()])
+    combined = codes[0]
+    for code, values in zip(codes[1:], uniques[1:], strict=True):
+        combined = combined * len(values) + code
+    ids, inverse = np.unique(combined, return_inverse=True)
+    keys = []
+    for value in ids.tolist():
+        parts = []
+        for values in reversed(uniques):
+            value, index = divmod(value, len(values))
+            parts.append(values[index])
+        keys.append(tuple(reversed(parts)))
+    return inverse.astype(np.int64), keys
 
 
-def _dates(numbers: list[int]) -> list[dt.date]:
-    return np.array(numbers, dtype="datetime64[D]").tolist()
+def _sort_order(key: np.ndarray, elapsed: np.ndarray, values: int) -> np.ndarray:
+    """Row order by key, then elapsed: one integer sort when the pair fits in 63 bits."""
+    if (int(key.max()) + 2) * values < 2**62:
+        return np.argsort((key + 1) * values + elapsed)
+    return np.lexsort((elapsed, key))
+
+
+def _order_statistics(cell_of: np.ndarray, elapsed: np.ndarray, n: np.ndarray,
+                      count: int) -> dict[str, np.ndarray]:
+    """Per cell, each quantile of elapsed (NaN without values); rows sorted by cell and value."""
+    found = {}
+    for q in queries.QUANTILES:
+        measured, lo, hi = grouped_order_statistics(cell_of, elapsed, n, count, q)
+        found[q.name] = quantile_from_order_statistics(lo, hi, measured, q)
+    return found
+
+
+def _dates(numbers: np.ndarray) -> list[dt.date]:
+    return np.asarray(numbers, dtype="datetime64[D]").tolist()
 
 
 def _in_unit(values: np.ndarray, factors: np.ndarray) -> list[float | None]:
-    scaled = values / factors
-    return [None if np.isnan(v) else v for v in scaled.tolist()]
+    return [None if v != v else v for v in (values / factors).tolist()]  # NaN: no values

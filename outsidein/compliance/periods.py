@@ -105,26 +105,25 @@ def parse_period(text: str) -> Period:
                      "FY2025-26 or 2025")
 
 
+def period_bounds(kind: str, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day numbers of the periods of a kind containing the given day numbers."""
+    days = np.asarray(days, dtype=np.int64)
+    if kind == "day":
+        return days, days
+    if kind == "week":
+        monday = days - (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        return monday, monday + 6
+    month = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)  # since 1970-01
+    first = {"month": month, "quarter": month - month % 3,
+             "fiscal_year": month - (month - (FISCAL_YEAR_FIRST_MONTH - 1)) % 12}[kind]
+    length = {"month": 1, "quarter": 3, "fiscal_year": 12}[kind]
+    return _month_start(first), _month_start(first + length) - 1
+
+
 def period_table(first: dt.date, last: dt.date) -> pa.Table:
     """One row per date and period kind: day, kind, period_start, period_end (day numbers)."""
     days = np.arange(day_number(first), day_number(last) + 1, dtype=np.int64)
-    dates = days.astype("datetime64[D]")
-    months = dates.astype("datetime64[M]")
-    month_index = months.astype(np.int64)  # months since 1970-01
-
-    def month_start(index: np.ndarray) -> np.ndarray:
-        return index.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-
-    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
-    quarter = month_index - month_index % 3
-    fiscal = month_index - (month_index - (FISCAL_YEAR_FIRST_MONTH - 1)) % 12
-    spans = {
-        "day": (days, days),
-        "week": (days - weekday, days - weekday + 6),
-        "month": (month_start(month_index), month_start(month_index + 1) - 1),
-        "quarter": (month_start(quarter), month_start(quarter + 3) - 1),
-        "fiscal_year": (month_start(fiscal), month_start(fiscal + 12) - 1),
-    }
+    spans = {kind: period_bounds(kind, days) for kind in PERIOD_KINDS}
     n = len(days)
     return pa.table({
         "day": pa.array(np.tile(days, len(PERIOD_KINDS)), pa.int32()),
@@ -132,6 +131,10 @@ def period_table(first: dt.date, last: dt.date) -> pa.Table:
         "period_start": pa.array(np.concatenate([spans[k][0] for k in PERIOD_KINDS]), pa.int32()),
         "period_end": pa.array(np.concatenate([spans[k][1] for k in PERIOD_KINDS]), pa.int32()),
     })
+
+
+def _month_start(month_index: np.ndarray) -> np.ndarray:
+    return month_index.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
