@@ -111,6 +111,7 @@ _SPARK_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.shuffle.partitions": "8",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.ansi.enabled": "true",
 }
 
