@@ -172,17 +172,18 @@ def _insert(model, rows: Iterable[dict]) -> int:
     """INSERT many rows with executemany: the ORM's per-value bookkeeping costs seconds per
     ten thousand results. Values are adapted the way each field would adapt them."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    adapters = [_adapter(f) for f in fields]
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
            f"({', '.join(quote(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    names = [f.name for f in fields]
+    columns = [(f.name, _Adapter(f) if isinstance(f, models.DateField | models.JSONField) else None)
+               for f in fields]
     written = 0
     with connection.cursor() as cursor:
         batch: list[tuple] = []
         for row in rows:
-            batch.append(tuple(adapt(row[name]) for name, adapt in zip(names, adapters, strict=True)))
+            batch.append(tuple(row[name] if adapt is None else adapt(row[name])
+                               for name, adapt in columns))
             if len(batch) >= WRITE_BATCH:
                 cursor.executemany(sql, batch)
                 written += len(batch)
@@ -193,12 +194,29 @@ def _insert(model, rows: Iterable[dict]) -> int:
     return written
 
 
-def _adapter(field) -> Callable:
-    ops = connection.ops
-    if isinstance(field, models.DateTimeField):
-        return lambda value: None if value is None else ops.adapt_datetimefield_value(value)
-    if isinstance(field, models.DateField):
-        return lambda value: None if value is None else ops.adapt_datefield_value(value)
-    if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
-    return lambda value: value
+class _Adapter:
+    """A field's database value for a Python value, remembered (dates and as-of repeat)."""
+
+    def __init__(self, field):
+        self.field = field
+        self.seen: dict = {}
+
+    def __call__(self, value):
+        if isinstance(value, dict):
+            if value:  # exclusions by reason: rarely repeated, and not hashable
+                return self._adapt(value)
+            key = "{}"
+        else:
+            key = value
+        if key not in self.seen:
+            self.seen[key] = self._adapt(value)
+        return self.seen[key]
+
+    def _adapt(self, value):
+        if value is None:
+            return None
+        if isinstance(self.field, models.JSONField):
+            return self.field.get_db_prep_save(value, connection)
+        if isinstance(self.field, models.DateTimeField):
+            return connection.ops.adapt_datetimefield_value(value)
+        return connection.ops.adapt_datefield_value(value)
