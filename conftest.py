@@ -28,3 +28,9 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests check behaviour, not the hash cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path_factory):
+    """Each test writes interaction records and files under its own temporary data directory."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")

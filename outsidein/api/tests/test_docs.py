@@ -18,6 +18,9 @@ OPERATIONS = {
     ("get", "/api/standards/{standard_id}"), ("patch", "/api/standards/{standard_id}"),
     ("get", "/api/standards/{standard_id}/versions"),
     ("post", "/api/standards/{standard_id}/publish"),
+    ("post", "/api/interactions/batches"), ("get", "/api/interactions/imports"),
+    ("get", "/api/interactions/imports/{import_id}"),
+    ("get", "/api/interactions/imports/{import_id}/rejects"),
 }
 
 
