@@ -202,12 +202,7 @@ class _Adapter:
         self.seen: dict = {}
 
     def __call__(self, value):
-        if isinstance(value, dict):
-            if value:  # exclusions by reason: rarely repeated, and not hashable
-                return self._adapt(value)
-            key = "{}"
-        else:
-            key = value
+        key = tuple(sorted(value.items())) if isinstance(value, dict) else value
         if key not in self.seen:
             self.seen[key] = self._adapt(value)
         return self.seen[key]
@@ -216,7 +211,7 @@ class _Adapter:
         if value is None:
             return None
         if isinstance(self.field, models.JSONField):
-            return self.field.get_db_prep_save(value, connection)
+            return connection.ops.adapt_json_value(value, self.field.encoder)
         if isinstance(self.field, models.DateTimeField):
             return connection.ops.adapt_datetimefield_value(value)
         return connection.ops.adapt_datefield_value(value)
