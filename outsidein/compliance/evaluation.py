@@ -144,15 +144,16 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
         by_rule[plan.rule].append(plan)
     engine.register_parquet(run.records, dataset, schema=record_schema())
     engine.register_arrow(run.clock, clock.table)
-    branches = []
+    branches, resolutions = [], []
     for index, (rule, members) in enumerate(by_rule.items()):
         name = f"oi_scope_{index}"
         engine.register_arrow(name, _scope_table(members, clock, points))
         branches.append(Branch(rule, name, run).select())
+        resolutions.append(rule.unit_type.resolution)
     result.timings["prepare"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    daily_sql = queries.daily_query(branches).sql(dialect=engine.dialect)
+    daily_sql = queries.daily_query(branches, resolutions).sql(dialect=engine.dialect)
     daily = engine.query(daily_sql)
     result.sql["daily"] = daily_sql
     result.timings["records"] = time.perf_counter() - tick
@@ -273,8 +274,8 @@ def cells_from_daily(daily: pa.Table, plans: dict[int, VersionPlan],
         low, high = wilson_intervals(meeting, total)
         start_dates, end_dates = _dates(starts[first_row]), _dates(ends[first_row])
         cell_base = base[first_row]
-        factors = np.array([UNIT_TYPES[plans[keys[b][0]].rule.unit].factor for b in cell_base.tolist()],
-                           dtype=float)
+        units = [UNIT_TYPES[plans[keys[b][0]].rule.unit] for b in cell_base.tolist()]
+        factors = np.array([u.factor / u.resolution for u in units], dtype=float)
         medians, p90s = _in_unit(stats["median"], factors), _in_unit(stats["p90"], factors)
         for j, b in enumerate(cell_base.tolist()):
             version_id, org_id, service, channel = keys[b]

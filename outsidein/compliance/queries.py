@@ -18,12 +18,22 @@ from outsidein.compliance.rules import OUTPUT_COLUMNS
 QUANTILES: tuple[Quantile, ...] = (MEDIAN, P90)
 
 
-def daily_query(branches: Sequence[exp.Select]) -> exp.Select:
-    """Records counted per version, organization, service, channel, day, status, reason, elapsed."""
+def daily_query(branches: Sequence[exp.Select], resolutions: Sequence[int] | None = None) -> exp.Select:
+    """Records counted per version, organization, service, channel, day, status, reason and
+    elapsed value, each branch's elapsed in steps of its resolution (whole minutes, say)."""
     if not branches:
         raise ValueError("no rule to measure")
-    union: exp.Query = branches[0]
-    for branch in branches[1:]:
+    stepped = []
+    for branch, step in zip(branches, resolutions or [1] * len(branches), strict=True):
+        if step == 1:
+            stepped.append(branch)
+            continue
+        columns = [exp.column(c, "b") for c in OUTPUT_COLUMNS if c != "elapsed"]
+        stepped.append(exp.select(*columns, exp.IntDiv(this=exp.column("elapsed", "b"),
+                                                       expression=exp.Literal.number(step)).as_("elapsed"))
+                       .from_(branch.subquery("b")))
+    union: exp.Query = stepped[0]
+    for branch in stepped[1:]:
         union = exp.union(union, branch, distinct=False)
     keys = [exp.column(c, "m") for c in OUTPUT_COLUMNS]
     return (exp.select(*[k.copy() for k in keys], exp.Count(this=exp.Star()).as_("n"))

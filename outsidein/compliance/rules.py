@@ -106,6 +106,10 @@ class UnitType:
     name: ClassVar[str]
     label: ClassVar[str]
     factor: ClassVar[int] = 1  # base integers per unit (60 seconds a minute)
+    # Base integers per step of the elapsed-time distribution (medians, 90th percentiles):
+    # whole minutes for minutes and business hours, the base integer otherwise. Meeting the
+    # threshold is always judged on the base integer itself.
+    resolution: ClassVar[int] = 1
 
     def problems(self, rule: Rule) -> list[str]:
         return []
@@ -293,16 +297,16 @@ class Seconds(ClockUnit):
 
 @register
 class Minutes(Seconds):
-    """Minutes from start to stop, measured in whole seconds (threshold × 60)."""
+    """Minutes from start to stop: judged in whole seconds (threshold × 60), spread in whole minutes."""
 
-    name, label, factor = "minutes", "minutes", 60
+    name, label, factor, resolution = "minutes", "minutes", 60, 60
 
 
 @register
 class BusinessHours(ClockUnit):
-    """Open hours of the calendar between the instants, from the clock table's open seconds."""
+    """Open hours of the calendar between the instants (open seconds; spread in whole minutes)."""
 
-    name, label, factor = "business_hours", "business hours", 3600
+    name, label, factor, resolution = "business_hours", "business hours", 3600, 60
 
     def position(self, branch: Branch, event: str) -> exp.Expression:
         c = branch.clock(event)
