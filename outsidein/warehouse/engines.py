@@ -16,6 +16,7 @@ from typing import Protocol
 import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
+_BATCH_ROWS = 1 << 17
 
 
 class Engine(Protocol):
@@ -97,7 +98,9 @@ class DuckDBEngine:
         self._con.register(_ident(name), table)
 
     def query(self, sql: str) -> pa.Table:
-        return self._con.sql(sql).to_arrow_table()
+        # Stream the rows out in batches: a large result then lives in Arrow's memory, not
+        # inside DuckDB's memory limit next to the aggregates that produced it.
+        return self._con.sql(sql).to_arrow_reader(_BATCH_ROWS).read_all()
 
     def close(self) -> None:
         self._con.close()
