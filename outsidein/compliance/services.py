@@ -32,13 +32,14 @@ class RunReport:
     unchanged: list[str] = field(default_factory=list)  # skipped: same inputs as stored
     not_measurable: dict[str, list[str]] = field(default_factory=dict)
     records: int = 0  # records counted, every status
-    results: int = 0  # result rows written
+    results: int = 0  # results computed
+    written: int = 0  # of which new or changed (the others only got the new as-of instant)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [f"{len(self.computed)} version(s) computed", f"{self.records:,} records",
-                 f"{self.results:,} results written"]
+                 f"{self.results:,} results ({self.written:,} new or changed)"]
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
         if self.not_measurable:
@@ -105,7 +106,8 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
 
     say(f"writing {len(evaluation.cells):,} results")
     tick = time.perf_counter()
-    report.results = _store(evaluation.cells, prints, as_of, period)
+    report.results = len(evaluation.cells)
+    report.written = _store(evaluation.cells, prints, as_of, period)
     report.timings["write"] = time.perf_counter() - tick
     report.seconds = time.perf_counter() - started
     return report
@@ -147,25 +149,51 @@ def _unchanged(version_id: int, print_: str, as_of: dt.datetime, period: Period 
     return summary["as_of"] == as_of or (not summary["pending"] and summary["as_of"] <= as_of)
 
 
+# A stored result's identity, and the figures that say whether it changed.
+_CELL = ("version", "organization", "service", "channel", "period_kind", "period_start")
+_FIGURES = ("period_end", "total", "meeting", "pending", "excluded", "share", "ci_low", "ci_high",
+            "target", "target_met", "median_elapsed", "p90_elapsed", "elapsed_unit")
+
+
 @transaction.atomic
 def _store(cells: list[Cell], prints: dict[int, str], as_of: dt.datetime,
            period: Period | None) -> int:
-    # Replace each computed version's engine results (within the period) as a whole: a cell
-    # that no longer has records must not linger, and NULL services defeat upserts on a key.
-    _period_filter(selectors.engine_results(prints), period).delete()
+    """Upsert the versions' engine results (within the period); the number of rows written.
+
+    Results whose figures are unchanged keep their rows and only get the new fingerprint and
+    as-of instant; changed ones are replaced, vanished ones (no records any more) deleted.
+    Rows are matched in Python because a NULL service defeats an upsert on the unique key.
+    """
     services = selectors.service_ids((c.org_id, c.service) for c in cells)
     now = timezone.now()
-    rows = ({
-        "version": c.version_id, "organization": c.org_id,
-        "service": services.get((c.org_id, c.service)) if c.service else None,
-        "channel": c.channel or "", "period_kind": c.period_kind, "period_start": c.period_start,
-        "period_end": c.period_end, "source": ResultSource.ENGINE, "total": c.total,
-        "meeting": c.meeting, "pending": c.pending, "excluded": c.excluded, "share": c.share,
-        "ci_low": c.ci_low, "ci_high": c.ci_high, "target": c.target, "target_met": c.target_met,
-        "median_elapsed": c.median_elapsed, "p90_elapsed": c.p90_elapsed,
-        "elapsed_unit": c.elapsed_unit, "fingerprint": prints[c.version_id], "as_of": as_of,
-        "computed_at": now} for c in cells)
-    return _insert(ComplianceResult, rows)
+    stored = _period_filter(selectors.engine_results(prints), period)
+    existing = {row[1:1 + len(_CELL)]: (row[0], row[1 + len(_CELL):])
+                for row in stored.values_list("id", *(f"{f}_id" if f in ("version", "organization",
+                                                                         "service") else f
+                                                      for f in _CELL), *_FIGURES)}
+    fresh, kept = [], set()
+    for c in cells:
+        row = {
+            "version": c.version_id, "organization": c.org_id,
+            "service": services.get((c.org_id, c.service)) if c.service else None,
+            "channel": c.channel or "", "period_kind": c.period_kind, "period_start": c.period_start,
+            "period_end": c.period_end, "source": ResultSource.ENGINE, "total": c.total,
+            "meeting": c.meeting, "pending": c.pending, "excluded": c.excluded, "share": c.share,
+            "ci_low": c.ci_low, "ci_high": c.ci_high, "target": c.target,
+            "target_met": c.target_met, "median_elapsed": c.median_elapsed,
+            "p90_elapsed": c.p90_elapsed, "elapsed_unit": c.elapsed_unit,
+            "fingerprint": prints[c.version_id], "as_of": as_of, "computed_at": now}
+        found = existing.get(tuple(row[f] for f in _CELL))
+        if found is not None and found[1] == tuple(row[f] for f in _FIGURES):
+            kept.add(found[0])
+        else:
+            fresh.append(row)
+    stale = [pk for pk, _figures in existing.values() if pk not in kept]
+    for start in range(0, len(stale), WRITE_BATCH):
+        ComplianceResult.objects.filter(pk__in=stale[start:start + WRITE_BATCH]).delete()
+    for version_id, print_ in prints.items():
+        stored.filter(version_id=version_id).update(fingerprint=print_, as_of=as_of, computed_at=now)
+    return _insert(ComplianceResult, fresh)
 
 
 def _insert(model, rows: Iterable[dict]) -> int:

@@ -90,7 +90,10 @@ def test_unchanged_inputs_are_skipped_and_changes_recompute(tree, tmp_path):
     again = compliance_run(dataset=root, as_of=AS_OF + dt.timedelta(hours=6))
     assert again.computed == [] and again.unchanged == ["CSS-MAIL-RESPONSE v1"]
     assert set(results().values_list("id", flat=True)) == ids
-    assert compliance_run(dataset=root, as_of=AS_OF, force=True).computed == ["CSS-MAIL-RESPONSE v1"]
+    forced = compliance_run(dataset=root, as_of=AS_OF + dt.timedelta(hours=1), force=True)
+    assert forced.computed == ["CSS-MAIL-RESPONSE v1"] and (forced.results, forced.written) == (5, 0)
+    assert set(results().values_list("id", flat=True)) == ids  # same figures: rows kept
+    assert set(results().values_list("as_of", flat=True)) == {AS_OF + dt.timedelta(hours=1)}
     write_dataset(tmp_path, [record(organization="o1", received_at=t)])  # a new file
     changed = compliance_run(dataset=root, as_of=AS_OF)
     assert changed.computed == ["CSS-MAIL-RESPONSE v1"]
@@ -103,7 +106,7 @@ def test_pending_records_are_recomputed_as_time_passes(tree, tmp_path):
     compliance_run(dataset=root, as_of=at("2025-06-05 12:00"))
     assert results(period_kind="day").get().pending == 1
     later = compliance_run(dataset=root, as_of=at("2025-07-05 12:00"))
-    assert later.computed == ["CSS-MAIL-RESPONSE v1"]
+    assert later.computed == ["CSS-MAIL-RESPONSE v1"] and later.written == 5  # every period changed
     day = results(period_kind="day").get()
     assert (day.pending, day.total, day.meeting) == (0, 1, 0)
 
