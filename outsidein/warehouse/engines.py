@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Protocol
@@ -76,8 +77,9 @@ class DuckDBEngine:
         # orders of magnitude low, so it would build hash tables on the records, or pair every
         # scope row with every clock row first; keep the written order and build sides.
         self._con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-        spill = temp_directory or os.path.join(tempfile.gettempdir(), "outsidein-duckdb")
-        self._con.execute(f"SET temp_directory = '{_plain(spill)}'")
+        # Spill files go to a folder of this engine's own, removed on close.
+        self._spill = None if temp_directory else tempfile.mkdtemp(prefix="outsidein-duckdb-")
+        self._con.execute(f"SET temp_directory = '{_plain(temp_directory or self._spill)}'")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
 
@@ -104,6 +106,8 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self._con.close()
+        if self._spill:
+            shutil.rmtree(self._spill, ignore_errors=True)
 
 
 _SPARK_CONF = {

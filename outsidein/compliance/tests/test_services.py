@@ -218,3 +218,12 @@ def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
     assert results(period_kind="quarter").get().meeting == 1
     assert main(["compliance", "run", "--period", "2025-Q9"]) == 1
     assert "not a period" in capsys.readouterr().err
+
+
+def test_rule_options_refuse_unknown_columns_and_channels(tree):
+    from django.core.exceptions import ValidationError
+
+    version = mail_standard(tree["m1"])
+    with pytest.raises(ValidationError) as caught:
+        RuleOptions(version=version, measure="shoe_size", channels=["pigeon"]).full_clean()
+    assert set(caught.value.message_dict) == {"measure", "channels"}
