@@ -1,11 +1,11 @@
 """`inventory import|export FILE --format gc`: the service inventory in an interchange layout."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from outsidein.accounts.models import Organization
+from outsidein.standards.management.progress import row_progress
 
 FORMATS = ("gc",)
 
@@ -35,24 +35,14 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool) -> None:
         from outsidein.standards.gc_inventory import InventoryFileError, inventory_import_gc
-        from outsidein.standards.gc_inventory.parser import count_rows
 
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
-        bar = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=count_rows(path), unit=" rows", file=sys.stderr, leave=False,
-                       desc="Reading")
         try:
-            report = inventory_import_gc(path_or_file=path, dry_run=dry_run,
-                                         progress=bar.update if bar else None)
+            with row_progress(path) as progress:
+                report = inventory_import_gc(path_or_file=path, dry_run=dry_run, progress=progress)
         except InventoryFileError as exc:
             raise CommandError(f"{path}: {exc}") from None
-        finally:
-            if bar is not None:
-                bar.close()
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         for reject in report.rejects:

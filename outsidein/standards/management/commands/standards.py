@@ -7,13 +7,13 @@ failures. 1 when the file cannot be read or a row was rejected (the other rows a
 """
 
 import csv
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from outsidein.accounts.models import Organization
 from outsidein.compliance.models import ResultSource
+from outsidein.standards.management.progress import row_progress
 
 FORMATS = ("gc",)
 
@@ -52,27 +52,17 @@ class Command(BaseCommand):
 
     def _import(self, path: Path, *, dry_run: bool, report_path: str | None,
                 list_findings: bool) -> None:
-        from outsidein.standards.gc_common import count_rows
         from outsidein.standards.gc_standards import GcFileError, standards_import_gc
 
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         if report_path and not Path(report_path).parent.is_dir():
             raise CommandError(f"no such directory: {Path(report_path).parent}")
-        bar = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            bar = tqdm(total=count_rows(path), unit=" rows", file=sys.stderr, leave=False,
-                       desc="Reading")
         try:
-            report = standards_import_gc(path_or_file=path, dry_run=dry_run,
-                                         progress=bar.update if bar else None)
+            with row_progress(path) as progress:
+                report = standards_import_gc(path_or_file=path, dry_run=dry_run, progress=progress)
         except GcFileError as exc:
             raise CommandError(f"{path}: {exc}") from None
-        finally:
-            if bar is not None:
-                bar.close()
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         for reject in report.rejects:
