@@ -194,3 +194,29 @@ def service_ids(pairs: Iterable[tuple[int, str | None]]) -> dict[tuple[int, str]
 def engine_results(version_ids: Iterable[int]) -> QuerySet[ComplianceResult]:
     """Stored engine results of some versions."""
     return ComplianceResult.objects.filter(source=ResultSource.ENGINE, version_id__in=list(version_ids))
+
+
+def recompute_waiting(version_ids: list[int] | None, period: str) -> bool:
+    """Whether a queued, not yet started recompute already covers these versions and period.
+
+    Only the database task backend can be asked; with another backend this says no.
+    """
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return False
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from outsidein.compliance.tasks import recompute_task
+
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY,
+                                          task_path=recompute_task.module_path)
+    for args_kwargs in waiting.values_list("args_kwargs", flat=True):
+        queued = args_kwargs.get("kwargs", {})
+        if (queued.get("period") or "") != period:
+            continue
+        covered = queued.get("version_ids")
+        if covered is None or (version_ids is not None and set(version_ids) <= set(covered)):
+            return True
+    return False

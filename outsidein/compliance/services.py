@@ -115,12 +115,21 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
 
 def compliance_schedule_recompute(*, reason: str,
                                   versions: Iterable[StandardVersion | int] | None = None,
-                                  period: str = ""):
-    """Queue a background recompute (after a standard, a calendar or an import changed)."""
+                                  period: str = "") -> None:
+    """Queue a background recompute once the current transaction commits (after a standard, a
+    calendar or an import changed). `versions=None` means every version: the run's fingerprints
+    skip those whose inputs did not change. A request identical to one still waiting in the
+    queue is not queued twice, so a burst of changes costs one run.
+    """
+    ids = None if versions is None else sorted({getattr(v, "pk", v) for v in versions})
+    transaction.on_commit(lambda: _enqueue_recompute(ids, reason, period))
+
+
+def _enqueue_recompute(ids: list[int] | None, reason: str, period: str) -> None:
     from outsidein.compliance.tasks import recompute_task
 
-    ids = None if versions is None else sorted({getattr(v, "pk", v) for v in versions})
-    return recompute_task.enqueue(version_ids=ids, reason=reason, period=period)
+    if not selectors.recompute_waiting(ids, period):
+        recompute_task.enqueue(version_ids=ids, reason=reason, period=period)
 
 
 def _live(root: Path) -> Path:

@@ -92,11 +92,16 @@ def interactions_import(*, path: str | Path, source: str, mapping: SourceMapping
 
 def interactions_import_enqueue(*, file: str | Path | IO[bytes], source: str,
                                 file_name: str = "", mapping: SourceMapping | str | None = None,
-                                by=None) -> InteractionImport:
-    """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR."""
+                                by=None, dry_run: bool = False,
+                                organizations: list[str] | None = None) -> InteractionImport:
+    """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR.
+
+    With `organizations` (the codes the importer may import for, as a staff page gives them),
+    every record must name one of them; others are rejected as unknown organizations.
+    """
     name = Path(file_name or getattr(file, "name", "") or "upload").name
-    record = _import_record(source=source, mapping=mapping, by=by, dry_run=False,
-                            file_name=name, path="", queued=True)
+    record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
+                            file_name=name, path="", queued=True, organizations=organizations)
     if isinstance(file, str | Path):
         record.path = str(Path(file).absolute())
     else:
@@ -131,7 +136,7 @@ def interactions_import_records(*, records: list[dict[str, Any]], source: str,
     them; others are rejected as unknown organizations.
     """
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name="", path="")
+                            file_name="", path="", organizations=organizations)
     record.file_format = "records"
     record.save(update_fields=["file_format"])
     header = list(dict.fromkeys(key for row in records for key in row))
@@ -156,19 +161,31 @@ def interactions_import_undo(*, import_id: int, by=None) -> tuple[InteractionImp
     audit_record(actor=by, action="interactions.import_undo", obj=record,
                  summary=f"import {record.pk} of {record.source} undone",
                  changes={"removed": result.removed, "restored": result.restored})
+    _schedule_recompute(f"import {record.pk} of {record.source} undone")
     return record, result
 
 
 # ---- machinery -----------------------------------------------------------------------------
 
+def _schedule_recompute(reason: str) -> None:
+    """Results over changed records are recomputed in the background; the run's fingerprints
+    pick out the versions whose channels' files changed."""
+    from outsidein.compliance.services import compliance_schedule_recompute
+
+    compliance_schedule_recompute(reason=reason)
+
+
 def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, path: str,
-                   queued: bool = False) -> InteractionImport:
+                   queued: bool = False,
+                   organizations: list[str] | None = None) -> InteractionImport:
     source = (source or "").strip()
     if not source:
         raise ValidationError({"source": "Name the source system the records come from."})
     saved = mapping_for(source, mapping)
     record = InteractionImport(source=source, mapping=saved, by=by if getattr(by, "pk", None)
-                               else None, dry_run=dry_run, file_name=file_name[:255], path=path)
+                               else None, dry_run=dry_run, file_name=file_name[:255], path=path,
+                               organizations=None if organizations is None
+                               else sorted(organizations))
     if not queued:
         record.start()
     record.full_clean()
@@ -181,6 +198,8 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
          header: list[str] | None = None,
          batches: Callable[..., Iterable[RawBatch]] | None = None,
          organizations: list[str] | None = None) -> ImportReport:
+    if organizations is None:
+        organizations = record.organizations  # a queued import keeps its importer's scope
     if record.status == ImportStatus.QUEUED:
         record.start()
         record.save(update_fields=["status", "started_at"])
@@ -236,6 +255,8 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
         rejects_path.unlink(missing_ok=True)
     record.finish()
     record.save()
+    if not record.dry_run and result.stored + result.updated:
+        _schedule_recompute(f"import {record.pk} of {record.source}")
     report = ImportReport(
         import_id=record.pk, source=record.source, rows_read=tally.rows_read,
         stored=result.stored, updated=result.updated, rejected=tally.rejected,

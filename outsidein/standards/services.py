@@ -160,6 +160,8 @@ def standard_publish(*, version: StandardVersion, by=None,
     version.save()
     audit_record(actor=by, action="standard.publish", obj=version.standard,
                  summary=f"v{version.number} from {effective_from.isoformat()}")
+    _schedule_recompute(f"{version.standard.code} v{version.number} published",
+                        [v for v in (version, previous) if v is not None])
     return version
 
 
@@ -192,3 +194,10 @@ def guarantee_set(*, standard: ServiceStandard, by=None, **fields) -> Guarantee:
     audit_record(actor=by, action="guarantee.set", obj=standard,
                  summary="approved" if guarantee.is_approved else "awaiting approval")
     return guarantee
+
+
+def _schedule_recompute(reason: str, versions: list[StandardVersion]) -> None:
+    """Results of the versions whose dates or rule changed are recomputed in the background."""
+    from outsidein.compliance.services import compliance_schedule_recompute
+
+    compliance_schedule_recompute(reason=reason, versions=versions)

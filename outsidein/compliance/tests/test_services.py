@@ -180,15 +180,50 @@ def test_rule_options_and_common_defaults_say_what_yes_no_and_due_standards_read
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
-def test_a_scheduled_recompute_runs_as_a_task(tree, tmp_path):
+def test_a_scheduled_recompute_runs_as_a_task_once_the_change_commits(
+        tree, tmp_path, django_capture_on_commit_callbacks):
     version = mail_standard(tree["m1"])
     write_dataset(tmp_path / "interactions", [
         record(organization="o1", received_at=at("2025-06-02 09:00"), responded_at=at("2025-06-03 09:00"))])
-    with override_settings(DATA_DIR=tmp_path):
-        outcome = compliance_schedule_recompute(reason="calendar changed", versions=[version])
-    assert outcome.return_value["computed"] == ["CSS-MAIL-RESPONSE v1"]
-    assert outcome.return_value["reason"] == "calendar changed"
+    with override_settings(DATA_DIR=tmp_path), django_capture_on_commit_callbacks(execute=True):
+        compliance_schedule_recompute(reason="calendar changed", versions=[version])
+        assert not results(version=version).exists()  # nothing runs before the commit
     assert results(version=version).exists()
+
+
+def queued_recomputes():
+    from django_tasks_db.models import DBTaskResult
+
+    return [row["kwargs"] for row in DBTaskResult.objects.filter(
+        task_path="outsidein.compliance.tasks.recompute_task", status="READY")
+        .order_by("enqueued_at").values_list("args_kwargs", flat=True)]
+
+
+def test_publishing_queues_a_recompute_of_the_new_and_the_replaced_version(
+        tree, django_capture_on_commit_callbacks):
+    first = mail_standard(tree["m1"])
+    draft = standard_revise(standard=first.standard, change_note="faster", threshold=Decimal(10))
+    with django_capture_on_commit_callbacks(execute=True):
+        standard_publish(version=draft, effective_from=dt.date(2026, 1, 1))
+    [queued] = queued_recomputes()
+    assert queued["version_ids"] == sorted([first.pk, draft.pk])
+    assert "CSS-MAIL-RESPONSE v2 published" in queued["reason"]
+
+
+def test_calendar_changes_and_imports_queue_one_recompute_of_everything_while_it_waits(
+        tree, django_capture_on_commit_callbacks):
+    calendar = calendar_create(name="Office", timezone="America/Toronto", country="CA",
+                               subdivision="ON")
+    with django_capture_on_commit_callbacks(execute=True):
+        closure_add(calendar=calendar, on=dt.date(2025, 6, 3), name_en="Storm", name_fr="Tempête")
+        closure_add(calendar=calendar, on=dt.date(2025, 6, 4), name_en="Storm", name_fr="Tempête")
+    queued = queued_recomputes()
+    assert [q["version_ids"] for q in queued] == [None]
+    assert queued[0]["reason"] == "calendar Office closed on 2025-06-03"
+    with django_capture_on_commit_callbacks(execute=True):  # covered by the waiting run
+        compliance_schedule_recompute(reason="one version", versions=[1, 2])
+        compliance_schedule_recompute(reason="a period", period="2025-Q3")
+    assert [q["version_ids"] for q in queued_recomputes()] == [None, None]
 
 
 def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):

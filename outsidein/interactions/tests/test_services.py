@@ -259,3 +259,29 @@ def test_a_queued_import_runs_as_a_task_and_records_its_progress(tmp_path,
     assert result["stored"] == 3
     record.refresh_from_db()
     assert (record.status, record.progress, record.stored) == (ImportStatus.DONE, 1.0, 3)
+
+
+def recompute_reasons() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [row["kwargs"]["reason"] for row in DBTaskResult.objects.filter(
+        task_path="outsidein.compliance.tasks.recompute_task")
+        .order_by("enqueued_at").values_list("args_kwargs", flat=True)]
+
+
+def test_an_import_and_its_undo_queue_a_recompute_and_a_dry_run_does_not(
+        tmp_path, django_capture_on_commit_callbacks):
+    path = write_csv(tmp_path / "calls.csv", calls(3))
+    with django_capture_on_commit_callbacks(execute=True):
+        interactions_import(path=path, source="acd", dry_run=True)
+    assert recompute_reasons() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        report = interactions_import(path=path, source="acd")
+    reasons = recompute_reasons()
+    assert reasons == [f"import {report.import_id} of acd"]
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.update(status="SUCCESSFUL")  # the worker ran it
+    with django_capture_on_commit_callbacks(execute=True):
+        interactions_import_undo(import_id=report.import_id)
+    assert recompute_reasons()[-1] == f"import {report.import_id} of acd undone"
