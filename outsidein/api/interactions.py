@@ -1,12 +1,10 @@
 """Interaction records: send a batch of records, read imports and their rejects."""
 
-import csv
+import dataclasses
 import datetime as dt
-import itertools
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -18,7 +16,11 @@ from outsidein.api.errors import ErrorOut, Forbidden
 from outsidein.api.pagination import Page
 from outsidein.api.schemas import Id, Input, Text
 from outsidein.interactions.models import InteractionImport
-from outsidein.interactions.selectors import import_list
+from outsidein.interactions.selectors import (
+    import_for_user,
+    import_reject_list,
+    imports_for_user,
+)
 from outsidein.interactions.services import ImportFailed, interactions_import_records
 
 router = Router(tags=["interactions"])
@@ -83,16 +85,7 @@ class BatchOut(ImportOut):
 
 
 def _import_or_404(user, import_id: int) -> InteractionImport:
-    found = _visible_imports(user).filter(pk=import_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _visible_imports(user):
-    """Imports the caller made (every import, for a superuser)."""
-    imports = import_list()
-    return imports if getattr(user, "is_superuser", False) else imports.filter(by=user)
+    return import_for_user(user, import_id)
 
 
 @router.post("/batches", response={201: BatchOut, **WRITE_ERRORS},
@@ -124,7 +117,7 @@ def batch_import(request, payload: BatchIn):
 @paginate(Page)
 def import_index(request):
     """Imports you made, newest first (files, batches and queued uploads)."""
-    return _visible_imports(request.auth)
+    return imports_for_user(request.auth)
 
 
 @router.get("/imports/{import_id}", response={200: ImportOut, **READ_ERRORS},
@@ -147,12 +140,4 @@ def _import_fields(record: InteractionImport) -> dict:
 
 
 def _rejects(record: InteractionImport) -> list[dict]:
-    if not record.rejects_path:
-        return []
-    try:
-        with open(record.rejects_path, newline="", encoding="utf-8") as handle:
-            rows = itertools.islice(csv.DictReader(handle), MAX_REJECTS)
-            return [{"line": int(row["line"]), "field": row["field"], "value": row["value"],
-                     "reason": row["reason"]} for row in rows]
-    except OSError:
-        return []
+    return [dataclasses.asdict(r) for r in import_reject_list(record, limit=MAX_REJECTS)]

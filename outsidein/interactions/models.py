@@ -126,6 +126,10 @@ class InteractionImport(models.Model):
                            on_delete=models.SET_NULL, related_name="+")
     rejects_path = models.CharField(max_length=1000, blank=True)
     error = models.TextField(blank=True)
+    organizations = models.JSONField(
+        null=True, blank=True,
+        help_text=_("Codes of the organizations the records may name (those the importer may "
+                    "import for); blank: any, as from the command line."))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,6 +140,16 @@ class InteractionImport(models.Model):
     @property
     def reconciles(self) -> bool:
         return self.rows_read == self.stored + self.updated + self.rejected
+
+    @property
+    def is_active(self) -> bool:
+        """Still waiting for the worker or running: its figures will change."""
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def can_undo(self) -> bool:
+        """Only a finished import that stored something can be taken back as a whole."""
+        return self.status == ImportStatus.DONE and not self.dry_run
 
     # Transitions: verb-named, each with the states it may leave.
 
