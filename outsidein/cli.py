@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the application on this machine")
     serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="start no task worker beside the server")
 
     demo = commands.add_parser("demo", help="load the demonstration organization")
     demo.add_argument("--reset", action="store_true", help="remove the demo data first")
@@ -107,7 +109,8 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
         argv += ["--dry-run"] if args.dry_run else []
         return "import_records", argv + (["--yes"] if args.yes else [])
     if args.command == "serve":
-        return "serve", ["--host", args.host, "--port", str(args.port)]
+        return "serve", ["--host", args.host, "--port", str(args.port),
+                         *(["--no-worker"] if args.no_worker else [])]
     if args.command == "demo":
         argv = ["--reset"] if args.reset else []
         if args.records is not None:

@@ -188,6 +188,22 @@ def test_serve_prints_its_address_and_answers(site):
                 assert server.poll() is None, server.stderr.read()
                 time.sleep(0.2)
         assert status is not None and status < 500
+        # Beside the server, a task worker runs what is queued.
+        worker = server.stdout.readline().strip()
+        assert worker.startswith("Task worker started (process ")
+        worker_pid = int(worker.split("process ")[1].split(")")[0])
+        queued = site("manage", "shell", "--no-imports", "-c", "from outsidein.compliance.tasks import "
+                      "recompute_task; print(recompute_task.enqueue(reason='test').id)")
+        task_id = queued.stdout.strip()
+        deadline, state = time.monotonic() + 120, ""
+        while state != "SUCCESSFUL" and time.monotonic() < deadline:
+            state = site("manage", "shell", "--no-imports", "-c", "from django_tasks_db.models import "
+                         f"DBTaskResult; print(DBTaskResult.objects.get(id='{task_id}').status)"
+                         ).stdout.strip()
+            time.sleep(0.5)
+        assert state == "SUCCESSFUL"
     finally:
         server.terminate()
         server.wait(timeout=30)
+    time.sleep(0.5)
+    assert not os.path.exists(f"/proc/{worker_pid}"), "the worker stops with the server"

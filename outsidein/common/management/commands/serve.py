@@ -1,4 +1,10 @@
-"""`serve`: run the application on this machine with a production WSGI server (waitress)."""
+"""`serve`: run the application on this machine with a production WSGI server (waitress),
+and beside it a task worker so that queued imports and recomputes run (DESIGN 4)."""
+
+import contextlib
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,23 +21,54 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
         parser.add_argument("--reload", action="store_true",
                             help="development: Django's server, restarting when the code changes")
+        parser.add_argument("--no-worker", dest="worker", action="store_false",
+                            help="do not start a task worker (run `outsidein manage db_worker` "
+                                 "yourself, e.g. on another machine)")
 
-    def handle(self, *args, host, port, threads, reload, **options):
+    def handle(self, *args, host, port, threads, reload, worker, **options):
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Outside-In at http://{shown}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
         if host not in ("127.0.0.1", "localhost", "::1") and settings.ALLOWED_HOSTS != ["*"]:
             self.stderr.write(f"note: only requests for {', '.join(settings.ALLOWED_HOSTS)} are "
                               f"answered; set ALLOWED_HOSTS to the names clients use")
-        if reload:
-            call_command("runserver", f"{shown}:{port}", use_reloader=True, use_ipv6=":" in host)
+        with self._worker(worker):
+            if reload:
+                call_command("runserver", f"{shown}:{port}", use_reloader=True,
+                             use_ipv6=":" in host)
+                return
+            if not any(settings.STATIC_ROOT.iterdir()):
+                call_command("collectstatic", interactive=False, verbosity=0)
+            # waitress: a pure-Python production server, nothing else to install (DESIGN 13);
+            # WhiteNoise serves the static files from inside the application.
+            from waitress import serve
+
+            from config.wsgi import application
+
+            serve(application, host=host, port=port, threads=threads, ident="Outside-In")
+
+    @contextlib.contextmanager
+    def _worker(self, wanted: bool):
+        """A db_worker process for the database task backend, stopped with the server."""
+        if not wanted or settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            yield
             return
-        if not any(settings.STATIC_ROOT.iterdir()):
-            call_command("collectstatic", interactive=False, verbosity=0)
-        # waitress: a pure-Python production server, nothing else to install (DESIGN 13);
-        # WhiteNoise serves the static files from inside the application.
-        from waitress import serve
+        process = subprocess.Popen([sys.executable, "-m", "outsidein.cli", "manage", "db_worker"])
+        self.stdout.write(f"Task worker started (process {process.pid}): imports and "
+                          f"recomputes run in the background")
+        self.stdout.flush()
+        # A SIGTERM (a service manager stopping us) unwinds like Ctrl-C, so the worker stops too.
+        previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
-        from config.wsgi import application
 
-        serve(application, host=host, port=port, threads=threads, ident="Outside-In")
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
