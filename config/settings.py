@@ -156,6 +156,9 @@ TASKS = {
     }
 }
 
+# The largest file staff may upload on the import page (the command line has no such limit).
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("OUTSIDEIN_IMPORT_MAX_UPLOAD_MB", "512")) * 1024 ** 2
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("outsidein.accounts.urls")),
     path("staff/compliance/", include("outsidein.compliance.urls")),
+    path("staff/imports/", include("outsidein.interactions.urls")),
     path("staff/", include("outsidein.standards.urls")),
     path("", include("outsidein.publishing.urls_root")),
 ]

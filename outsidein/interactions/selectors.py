@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from outsidein.accounts.permissions import IMPORT_RECORDS
+from outsidein.accounts.selectors import organizations_for_user
 from outsidein.interactions.models import InteractionImport, SourceMapping
 from outsidein.interactions.report import Reject
 from outsidein.warehouse.store import InteractionStore, default_root
@@ -28,6 +30,16 @@ def import_list(*, source: str | None = None) -> QuerySet[InteractionImport]:
     """Imports, newest first, optionally of one source system."""
     imports = InteractionImport.objects.select_related("mapping", "by")
     return imports.filter(source=source) if source else imports
+
+
+def import_scope(user) -> list[str] | None:
+    """Codes of the organizations the user may import records for: None for any (a
+    superuser), [] for none (the role does not allow importing)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return sorted(organizations_for_user(user, IMPORT_RECORDS).values_list("code", flat=True))
 
 
 def imports_for_user(user) -> QuerySet[InteractionImport]:

@@ -1,0 +1,126 @@
+"""Staff forms: a new import (upload), saved column mappings."""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from outsidein.interactions.models import SourceMapping
+from outsidein.interactions.readers import FORMATS
+from outsidein.interactions.schema import CHANNELS
+from outsidein.standards.vocabulary import Channel
+
+INPUT = {"class": "ontario-input"}
+SELECT = {"class": "ontario-input ontario-dropdown"}
+JSON_TEXTAREA = {"class": "ontario-textarea", "rows": 6, "spellcheck": "false"}
+CHANNEL_LABELS = {**dict(Channel.choices), "feedback": _("Feedback")}
+
+
+def max_upload_bytes() -> int:
+    """The largest file the import page takes (IMPORT_MAX_UPLOAD_BYTES)."""
+    return settings.IMPORT_MAX_UPLOAD_BYTES
+
+
+class ImportForm(forms.Form):
+    """Upload a file of interaction records to import in the background."""
+
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={
+            "class": "ontario-input", "accept": ",".join(sorted(FORMATS))}),
+        help_text=_("CSV, XLSX, Parquet or JSON lines (.csv, .xlsx, .parquet, .jsonl)."))
+    source = forms.CharField(
+        label=_("Source system"), max_length=64, widget=forms.TextInput(attrs=INPUT),
+        help_text=_("The system the records come from, e.g. acd-toronto. With the record id, "
+                    "it identifies a record: importing it again updates it."))
+    mapping = forms.ModelChoiceField(
+        label=_("Saved column mapping"), required=False, queryset=SourceMapping.objects.none(),
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("How the file's columns read as fields. Blank: the source system's only "
+                    "saved mapping, else columns named as the fields are."))
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check and count the records, store nothing"), required=False)
+
+    def __init__(self, *args, mappings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = (mappings if mappings is not None
+                                           else SourceMapping.objects.order_by("name"))
+        self.fields["mapping"].empty_label = _("None")
+        limit = filesizeformat(max_upload_bytes())
+        self.fields["file"].help_text = _(
+            "CSV, XLSX, Parquet or JSON lines (.csv, .xlsx, .parquet, .jsonl), at most "
+            "%(limit)s.") % {"limit": limit}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in FORMATS:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a file the importer reads: choose a CSV, XLSX, Parquet or "
+                  "JSON lines file (.csv, .xlsx, .parquet, .jsonl)."),
+                code="file_type", params={"name": Path(upload.name).name})
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest file this page takes is %(limit)s. Split it, "
+                  "or ask an administrator to import it from the command line."),
+                code="file_size", params={"size": filesizeformat(upload.size),
+                                          "limit": filesizeformat(limit)})
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."), code="empty")
+        return upload
+
+
+class MappingForm(forms.ModelForm):
+    """A saved column mapping; the model's own checks (fields, time zone) show by each field."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, widget=forms.Select(attrs=SELECT),
+        help_text=_("Channel of rows that give none."))
+
+    class Meta:
+        model = SourceMapping
+        fields = ["name", "source", "description", "column_map", "constants", "timestamp_format",
+                  "time_zone", "channel", "delimiter", "encoding", "sheet"]
+        labels = {
+            "name": _("Name"), "source": _("Source system"), "description": _("Description"),
+            "column_map": _("Column map (JSON)"), "constants": _("Constants (JSON)"),
+            "timestamp_format": _("Date-time format"), "time_zone": _("Time zone"),
+            "delimiter": _("Delimiter"), "encoding": _("Encoding"), "sheet": _("Sheet"),
+        }
+        help_texts = {
+            "name": _("Short name used on the command line, e.g. acd-toronto."),
+            "column_map": _("File column → field, e.g. {\"Call ID\": \"record_id\", "
+                            "\"Answered\": \"answered_at\"}."),
+            "constants": _("Field → value set on every row, e.g. {\"organization\": "
+                           "\"tor-cc\"}."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs=INPUT), "source": forms.TextInput(attrs=INPUT),
+            "description": forms.TextInput(attrs=INPUT),
+            "column_map": forms.Textarea(attrs=JSON_TEXTAREA),
+            "constants": forms.Textarea(attrs=JSON_TEXTAREA),
+            "timestamp_format": forms.TextInput(attrs=INPUT),
+            "time_zone": forms.TextInput(attrs=INPUT),
+            "delimiter": forms.TextInput(attrs=INPUT),
+            "encoding": forms.TextInput(attrs=INPUT), "sheet": forms.TextInput(attrs=INPUT),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", _("None"))] + [
+            (c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
+        if self.instance.pk:
+            # A mapping keeps its name: scripts and the command line call it by it.
+            del self.fields["name"]
+
+    def clean_column_map(self):
+        return self.cleaned_data["column_map"] or {}
+
+    def clean_constants(self):
+        return self.cleaned_data["constants"] or {}
+
+    def mapping_fields(self) -> dict:
+        """The cleaned fields as the mapping services take them (name and source apart)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"name", "source"}}
