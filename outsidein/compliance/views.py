@@ -178,6 +178,48 @@ def trend_panel(trend: Trend, kind_label: str) -> TrendPanel:
                       rows=rows, latest=rows[-1], anchor=anchor)
 
 
+# ---- table headings (each template renders a row's cells in the same order) -----------------
+
+def interval_heading() -> str:
+    # The templates' msgid: {% translate %} doubles "%", so the catalogue holds "95%% interval".
+    return _("95%% interval") % {}
+
+
+def latest_columns() -> tuple[str, ...]:
+    return (_("Standard"), _("Organization"), _("Service"), _("Channel"), _("Period"),
+            _("Share meeting"), interval_heading(), _("Target"), _("Target met"), _("Volume"),
+            _("Pending"), _("Excluded"))
+
+
+def trend_columns() -> tuple[str, ...]:
+    return (_("Period"), _("Share meeting"), interval_heading(), _("Target met"), _("Volume"),
+            _("Pending"), _("Excluded"), _("Median"), _("90th percentile"), _("Source"))
+
+
+def record_columns() -> tuple[str, ...]:
+    return (_("Record"), _("Started"), _("Stopped"), _("Elapsed"), _("Outcome"),
+            _("Exclusion reason"))
+
+
+def at_risk_columns() -> tuple[str, ...]:
+    return (_("Record"), _("Standard"), _("Organization"), _("Channel"), _("Started"),
+            _("Deadline"), _("State"))
+
+
+def guarantee_columns() -> tuple[str, ...]:
+    return (_("Standard"), _("Service"), _("Remedy"), _("Approved"))
+
+
+def breach_period_columns() -> tuple[str, ...]:
+    return (_("Period"), _("Guaranteed transactions"), _("Breaches"), _("Refunds owed"),
+            _("Refund rate"))
+
+
+def breach_columns() -> tuple[str, ...]:
+    return (_("Record"), _("Period"), _("Organization"), _("Started"), _("Completed"),
+            _("Fee paid"), _("Refund owed"))
+
+
 # ---- dashboard ------------------------------------------------------------------------------
 
 @login_required
@@ -208,11 +250,10 @@ def dashboard(request):
             form.initial["period"] = kind
     kind_label = str(PeriodKind(kind).label)
     page = Paginator(trends, TRENDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "compliance/dashboard.html", {
         "form": form, "page": page, "panels": [trend_panel(t, kind_label) for t in page],
-        "kind_label": kind_label, "query": query.urlencode(), "total": trends.count(),
+        "kind_label": kind_label, "total": trends.count(),
+        "latest_columns": latest_columns(), "trend_columns": trend_columns(),
     })
 
 
@@ -256,7 +297,7 @@ def result_records(request, pk: int):
     result = result_for_user(request.user, pk)
     status = _status_filter(request)
     context = {"result": result, "row": result_row(result), "form": RecordFilterForm(request.GET or None),
-               "status": status, "counts": None, "page": None}
+               "status": status, "counts": None, "page": None, "columns": record_columns()}
     if result.source == ResultSource.ENGINE:
         with record_reads.cell_reader(result) as (reader, cell):
             counts = reader.counts(cell)
@@ -266,9 +307,6 @@ def result_records(request, pk: int):
                 request.GET.get("page"))
             page.object_list = [_record_view(r, result.elapsed_unit) for r in page.object_list]
         context.update(counts=record_reads.counts_by_name(counts), page=page)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context["query"] = query.urlencode()
     return render(request, "compliance/records.html", context)
 
 
@@ -322,10 +360,8 @@ def at_risk(request):
     items = [{"item": i, "version": found.versions[i.version_id],
               "organization": found.organizations.get(i.org_id)} for i in found.items]
     page = Paginator(items, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "compliance/at_risk.html", {
-        "form": form, "hours": hours, "page": page, "query": query.urlencode(),
+        "form": form, "hours": hours, "page": page, "columns": at_risk_columns(),
         "overdue": sum(1 for i in found.items if i.overdue),
         "at_risk": sum(1 for i in found.items if not i.overdue),
     })
@@ -337,7 +373,8 @@ def at_risk(request):
 def guarantees(request):
     """Standards with an approved guarantee in the user's organizations."""
     return render(request, "compliance/guarantees.html", {
-        "standards": breach_figures.guaranteed_standards_for_user(request.user)})
+        "standards": breach_figures.guaranteed_standards_for_user(request.user),
+        "columns": guarantee_columns()})
 
 
 def _guaranteed_standard(user, pk: int):
@@ -363,11 +400,10 @@ def guarantee_breaches(request, pk: int):
     """A guaranteed standard's breaches per period: count, refunds owed, refund rate."""
     standard, form, kind, report = _breach_report(request, pk)
     page = Paginator(report.breaches, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "compliance/breaches.html", {
         "standard": standard, "form": form, "report": report, "page": page,
-        "kind_label": PeriodKind(kind).label, "query": query.urlencode(),
+        "kind_label": PeriodKind(kind).label, "period_columns": breach_period_columns(),
+        "breach_columns": breach_columns(),
         "periods": [{"period": p, "rate": percent(p.refund_rate, 2)} for p in report.periods],
         "total_rate": percent(report.total.refund_rate, 2),
     })

@@ -53,10 +53,8 @@ def service_list(request):
                                   line_of_business=form.cleaned_data["line_of_business"])
     page = Paginator(services.select_related("organization").order_by("name_en"), 50).get_page(
         request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "staff/service_list.html", {
-        "form": form, "page": page, "total": services.count(), "query": query.urlencode()})
+        "form": form, "page": page, "total": services.count()})
 
 
 @login_required
