@@ -14,7 +14,7 @@ from outsidein.standards.vocabulary import Channel
 
 INPUT = {"class": "ontario-input"}
 SELECT = {"class": "ontario-input ontario-dropdown"}
-JSON_TEXTAREA = {"class": "ontario-textarea", "rows": 6, "spellcheck": "false"}
+JSON_TEXTAREA = {"class": "ontario-input oi-json", "rows": 6, "spellcheck": "false"}
 CHANNEL_LABELS = {**dict(Channel.choices), "feedback": _("Feedback")}
 
 
@@ -103,7 +103,7 @@ class MappingForm(forms.ModelForm):
             "constants": forms.Textarea(attrs=JSON_TEXTAREA),
             "timestamp_format": forms.TextInput(attrs=INPUT),
             "time_zone": forms.TextInput(attrs=INPUT),
-            "delimiter": forms.TextInput(attrs=INPUT),
+            "delimiter": forms.TextInput(attrs={"class": "ontario-input ontario-input--4-char-width"}),
             "encoding": forms.TextInput(attrs=INPUT), "sheet": forms.TextInput(attrs=INPUT),
         }
 
