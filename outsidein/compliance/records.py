@@ -106,7 +106,7 @@ def record_select(branch: Branch) -> exp.Select:
             else exp.cast(exp.null(), "TIMESTAMP"))
     extra.append(stop.as_("stopped_at"))
     extra.append(exp.column(event_column("due"), r).as_("due_at"))
-    return branch.select().select(*extra, append=True, copy=False)
+    return branch.select(extra)
 
 
 _INNER = "oi_cell_records_inner"  # stands for the per-record SELECT in outer queries

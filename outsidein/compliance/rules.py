@@ -161,8 +161,11 @@ class ClockUnit(UnitType):
             wait = exp.column("wait_seconds", r)
             elapsed = exp.Case().when(stopped, elapsed).else_(wait)
             stopped = exp.or_(stopped, wait.is_(exp.null()).not_())
-        open_elapsed = _minus(self.position_as_of(branch), self.position(branch, start),
-                              self._paused(branch, None))
+        # Each of these is read several times below: computed once per record.
+        stopped = branch.derive("stopped", stopped)
+        elapsed = branch.derive("elapsed", elapsed)
+        open_elapsed = branch.derive("open_elapsed", _minus(
+            self.position_as_of(branch), self.position(branch, start), self._paused(branch, None)))
         threshold = exp.column("threshold", "s")
         judged = (exp.Case()
                   .when(exp.or_(elapsed.is_(exp.null()), elapsed < 0, threshold.is_(exp.null())),
@@ -376,6 +379,13 @@ class Branch:
         reason = exp.column("exclusion_reason", r)
         self.excluded = exp.paren(exp.Coalesce(this=reason, expressions=[exp.Literal.string("")])
                                   .neq(exp.Literal.string("")))
+        self._derived: dict[str, exp.Expression] = {}
+
+    def derive(self, name: str, expression: exp.Expression) -> exp.Column:
+        """A value computed once per record in an inner SELECT, for an expression that reads it
+        several times (engines do not share work between the arms of a CASE)."""
+        self._derived[name] = expression
+        return exp.column(f"x_{name}", "d")
 
     def micros(self, event: str) -> exp.Expression:
         return exp.UnixMicros(this=exp.column(event_column(event), self.records))
@@ -394,11 +404,12 @@ class Branch:
                        expression=exp.IntDiv(this=exp.UnixMicros(this=instant),
                                              expression=_int(self.bucket_seconds * 1_000_000)))
 
-    def select(self) -> exp.Select:
-        """SELECT version_id, org_id, service, channel, day, status, reason, elapsed ..."""
-        rule, r, run = self.rule, self.records, self.run
+    def select(self, extra: list[exp.Expression] = ()) -> exp.Select:
+        """SELECT version_id, org_id, service, channel, day, status, reason, elapsed (and any
+        `extra` columns, which may read the records, the scope and the start's clock row) ..."""
+        rule, r = self.rule, self.records
         status, elapsed = rule.unit_type.measure(self)
-        query = (exp.select(
+        outputs = [
             exp.column("version_id", "s").as_("version_id"),
             exp.column("org_id", "s").as_("org_id"),
             exp.column("service", r).as_("service"),
@@ -406,8 +417,33 @@ class Branch:
             exp.column("day", "c0").as_("day"),
             exp.cast(status, "INT").as_("status"),
             exp.Case().when(self.excluded, exp.column("exclusion_reason", r)).as_("reason"),
-            exp.cast(elapsed, "BIGINT").as_("elapsed"))
-            .from_(exp.table_(run.records, alias=r)))
+            exp.cast(elapsed, "BIGINT").as_("elapsed"), *extra]
+        if not self._derived:
+            return self._records_in_scope(outputs)
+        # Two levels: the inner SELECT passes on the columns the outputs read (renamed
+        # <table>__<column>, as the tables share names) and the derived values; the outer one
+        # computes the outputs from them.
+        read: dict[tuple[str, str], exp.Column] = {}
+        for output in outputs:
+            for column in output.find_all(exp.Column):
+                if column.table != "d":
+                    read.setdefault((column.table, column.name), column)
+
+        def from_inner(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Column) and node.table != "d":
+                return exp.column(f"{node.table}__{node.name}", "d")
+            return node
+
+        inner = self._records_in_scope(
+            [column.copy().as_(f"{table}__{name}") for (table, name), column in read.items()]
+            + [value.as_(f"x_{name}") for name, value in self._derived.items()])
+        return exp.select(*[o.copy().transform(from_inner) for o in outputs]).from_(
+            inner.subquery("d"))
+
+    def _records_in_scope(self, columns: list[exp.Expression]) -> exp.Select:
+        """SELECT columns FROM the records joined to their scope rows and clock rows."""
+        rule, r, run = self.rule, self.records, self.run
+        query = exp.select(*columns).from_(exp.table_(run.records, alias=r))
         on = exp.column("organization", r).eq(exp.column("org_code", "s"))
         if rule.by_service:
             on = exp.and_(on, exp.column("service", r).eq(exp.column("service_code", "s")))

@@ -96,7 +96,7 @@ def test_engine_business_time_equals_workdays_record_by_record(tmp_path, unit):
         engine.register_parquet("interactions", root, schema=record_schema())
         engine.register_arrow("oi_clock", clock.table)
         engine.register_arrow("oi_scope", _scope_table([version], clock, points))
-        query = Branch(rule, "oi_scope", run).select().select(exp.column("record_id", "r"))
+        query = Branch(rule, "oi_scope", run).select([exp.column("record_id", "r").as_("record_id")])
         found = engine.query(query.sql(dialect="duckdb")).to_pydict()
     finally:
         engine.close()
