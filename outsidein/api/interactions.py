@@ -10,8 +10,6 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Field, StringConstraints
 
-from outsidein.accounts.permissions import EDIT_SERVICES
-from outsidein.accounts.selectors import organizations_for_user
 from outsidein.api.errors import ErrorOut, Forbidden
 from outsidein.api.pagination import Page
 from outsidein.api.schemas import Id, Input, Text
@@ -19,6 +17,7 @@ from outsidein.interactions.models import InteractionImport
 from outsidein.interactions.selectors import (
     import_for_user,
     import_reject_list,
+    import_scope,
     imports_for_user,
 )
 from outsidein.interactions.services import ImportFailed, interactions_import_records
@@ -93,13 +92,12 @@ def _import_or_404(user, import_id: int) -> InteractionImport:
 def batch_import(request, payload: BatchIn):
     """Check and store records sent as objects, as one import (at most 10,000 a batch).
 
-    Every record must name an organization in which you may edit services. Refused records
+    Every record must name an organization for which you may import records. Refused records
     come back with the line (position in the batch), field, value and reason of each problem;
     the others are stored. Sending a record again (same source and record_id) replaces it.
     """
-    codes = list(organizations_for_user(request.auth, EDIT_SERVICES)
-                 .values_list("code", flat=True))
-    if not codes:
+    codes = import_scope(request.auth)  # the same rule as uploads on the staff pages
+    if codes == []:
         raise Forbidden(_("Your role does not allow importing records."))
     try:
         report = interactions_import_records(

@@ -156,7 +156,8 @@ class InteractionImport(models.Model):
     def _move(self, allowed: tuple[str, ...], target: str) -> None:
         if self.status not in allowed:
             raise ValidationError(_("An import that is %(status)s cannot become %(target)s.") % {
-                "status": self.get_status_display().lower(), "target": target})
+                "status": self.get_status_display().lower(),
+                "target": str(ImportStatus(target).label).lower()})
         self.status = target
 
     def start(self) -> None:

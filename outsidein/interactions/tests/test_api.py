@@ -23,6 +23,7 @@ def world(settings, tmp_path):
     health, transport = ministry(root, "health"), ministry(root, "transport")
     return {"lead": client_of(person("lead", health, Role.QUALITY_LEAD)),
             "analyst": client_of(person("analyst", health, Role.ANALYST)),
+            "auditor": client_of(person("auditor", health, Role.AUDITOR)),
             "other": client_of(person("other", transport, Role.QUALITY_LEAD))}
 
 
@@ -65,8 +66,8 @@ def test_imports_are_read_by_those_who_made_them(world):
     assert world["other"].get(f"/api/interactions/imports/{made['id']}").status_code == 404
 
 
-def test_a_role_that_cannot_edit_services_cannot_import(world):
-    response = world["analyst"].post("/api/interactions/batches",
+def test_a_role_that_cannot_import_records_cannot_send_a_batch(world):
+    response = world["auditor"].post("/api/interactions/batches",
                                      {"source": "portal", "records": [record("C1")]},
                                      content_type="application/json")
     assert response.status_code == 403
