@@ -154,7 +154,7 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
 
     tick = time.perf_counter()
     daily_sql = queries.daily_query(branches, resolutions).sql(dialect=engine.dialect)
-    daily = engine.query(daily_sql)
+    daily = queries.unpack_daily(engine.query(daily_sql))
     result.sql["daily"] = daily_sql
     result.timings["records"] = time.perf_counter() - tick
     result.records = int(pa.compute.sum(daily["n"]).as_py() or 0) if daily.num_rows else 0
