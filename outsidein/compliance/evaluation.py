@@ -147,7 +147,7 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
     branches, resolutions = [], []
     for index, (rule, members) in enumerate(by_rule.items()):
         name = f"oi_scope_{index}"
-        engine.register_arrow(name, _scope_table(members, clock, points))
+        engine.register_arrow(name, scope_table(members, clock, points))
         branches.append(Branch(rule, name, run).select())
         resolutions.append(rule.unit_type.resolution)
     result.timings["prepare"] = time.perf_counter() - tick
@@ -186,8 +186,10 @@ def _forget_unknown_services(daily: pa.Table, known_services) -> pa.Table:
         joined.schema.get_field_index("service"), "service", service).select(list(daily.schema.names))
 
 
-def _scope_table(plans: Sequence[VersionPlan], clock: ClockTable,
-                 points: Sequence[tuple[int, int, int]]) -> pa.Table:
+def scope_table(plans: Sequence[VersionPlan], clock: ClockTable,
+                points: Sequence[tuple[int, int, int]]) -> pa.Table:
+    """The scope rows of some plans (rules.SCOPE_SCHEMA): per version and organization, its
+    threshold, calendar key, effective instants and the computation instant on its clock."""
     rows: dict[str, list] = {name: [] for name in SCOPE_SCHEMA.names}
     for plan in plans:
         threshold = threshold_in_base(plan.rule.unit, plan.threshold)

@@ -22,7 +22,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import VersionPlan, _scope_table, table_span
+from outsidein.compliance.evaluation import VersionPlan, scope_table, table_span
 from outsidein.compliance.periods import Period, day_from_number, day_number
 from outsidein.compliance.rules import (
     EXCLUDED,
@@ -151,7 +151,7 @@ class RecordReader:
                            records=RECORDS_VIEW, clock=RECORD_CLOCK)
         if self.register_records:
             self.engine.register_parquet(RECORDS_VIEW, self.dataset, schema=record_schema())
-        self.engine.register_arrow(self.scope_table, _scope_table([self.plan], clock, points))
+        self.engine.register_arrow(self.scope_table, scope_table([self.plan], clock, points))
         # Rendered once: outer queries are small and built around it as text.
         inner = record_select(Branch(self.plan.rule, self.scope_table, run))
         self._inner_sql = f"({inner.sql(dialect=self.engine.dialect)})"

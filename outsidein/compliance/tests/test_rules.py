@@ -9,7 +9,7 @@ import pytest
 from sqlglot import exp
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import _scope_table
+from outsidein.compliance.evaluation import scope_table
 from outsidein.compliance.rules import (
     UNIT_TYPES,
     Branch,
@@ -95,7 +95,7 @@ def test_engine_business_time_equals_workdays_record_by_record(tmp_path, unit):
     try:
         engine.register_parquet("interactions", root, schema=record_schema())
         engine.register_arrow("oi_clock", clock.table)
-        engine.register_arrow("oi_scope", _scope_table([version], clock, points))
+        engine.register_arrow("oi_scope", scope_table([version], clock, points))
         query = Branch(rule, "oi_scope", run).select([exp.column("record_id", "r").as_("record_id")])
         found = engine.query(query.sql(dialect="duckdb")).to_pydict()
     finally:
