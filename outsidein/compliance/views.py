@@ -51,6 +51,12 @@ def percent(share: float | None, places: int = 1) -> str:
     return _("%(value)s%%") % {"value": value}
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Fiscal year (April–March)" → "fiscal year (April–March)"."""
+    label = str(label)
+    return label[:1].lower() + label[1:]
+
+
 def number(value: int | float | None) -> str:
     if value is None:
         return ""
@@ -124,7 +130,7 @@ def trend_summary(trend: Trend, kind_label: str) -> str:
     first, last = (period_label(r.period_kind, r.period_start) for r in (rows[0], rows[-1]))
     latest = trend.latest
     parts = [_("Share meeting the standard by %(kind)s, %(first)s to %(last)s.") % {
-        "kind": kind_label.lower(), "first": first, "last": last}]
+        "kind": in_sentence(kind_label), "first": first, "last": last}]
     if latest.share is None or not latest.total:
         parts.append(_("Latest period (%(period)s): not available (no records counted).")
                      % {"period": last})
@@ -252,7 +258,7 @@ def dashboard(request):
     page = Paginator(trends, TRENDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "compliance/dashboard.html", {
         "form": form, "page": page, "panels": [trend_panel(t, kind_label) for t in page],
-        "kind_label": kind_label, "total": trends.count(),
+        "kind_phrase": in_sentence(kind_label), "total": trends.count(),
         "latest_columns": latest_columns(), "trend_columns": trend_columns(),
     })
 
@@ -402,7 +408,7 @@ def guarantee_breaches(request, pk: int):
     page = Paginator(report.breaches, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "compliance/breaches.html", {
         "standard": standard, "form": form, "report": report, "page": page,
-        "kind_label": PeriodKind(kind).label, "period_columns": breach_period_columns(),
+        "kind_phrase": in_sentence(PeriodKind(kind).label), "period_columns": breach_period_columns(),
         "breach_columns": breach_columns(),
         "periods": [{"period": p, "rate": percent(p.refund_rate, 2)} for p in report.periods],
         "total_rate": percent(report.total.refund_rate, 2),
