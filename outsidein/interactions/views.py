@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from outsidein.common.forms import add_validation_errors
 from outsidein.interactions.forms import ImportForm, MappingForm
 from outsidein.interactions.models import ImportStatus, InteractionImport
 from outsidein.interactions.selectors import (
@@ -55,14 +56,6 @@ def percent_text(share: float) -> str:
     return _("%(value)s%%") % {"value": value}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # ---- imports --------------------------------------------------------------------------------
 
 @login_required
@@ -88,7 +81,7 @@ def import_new(request):
                 mapping=form.cleaned_data["mapping"], by=request.user,
                 dry_run=form.cleaned_data["dry_run"], organizations=scope)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("The file is uploaded; the import is queued."))
             return redirect("interactions:detail", pk=record.pk)
@@ -192,7 +185,7 @@ def mapping_create(request):
                                             source=form.cleaned_data["source"], by=request.user,
                                             **form.mapping_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Mapping %(name)s is saved.") % {"name": mapping.name})
             return redirect("interactions:mappings")
@@ -212,7 +205,7 @@ def mapping_edit(request, pk: int):
             source_mapping_update(mapping=mapping, by=request.user,
                                   source=form.cleaned_data["source"], **form.mapping_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Mapping %(name)s is saved.") % {"name": mapping.name})
             return redirect("interactions:mappings")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from outsidein.accounts.permissions import EDIT_STANDARDS, PUBLISH_STANDARDS
 from outsidein.accounts.selectors import organizations_for_user, user_can, user_roles
 from outsidein.common.audit import audit_trail
+from outsidein.common.forms import add_validation_errors
 from outsidein.standards.forms import ServiceFilterForm, StandardVersionForm
 from outsidein.standards.models import ServiceStandard
 from outsidein.standards.selectors import (
@@ -114,7 +115,7 @@ def standard_edit(request, pk: int):
                     standard_publish(version=draft, by=request.user,
                                      effective_from=form.cleaned_data["effective_from"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             if publish:
                 messages.success(request, _("Version %(n)s is published.") % {"n": draft.number})
@@ -125,14 +126,6 @@ def standard_edit(request, pk: int):
         "standard": standard, "form": form, "base": base,
         "creates_new_version": base.status != VersionStatus.DRAFT,
     })
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
