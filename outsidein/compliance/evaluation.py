@@ -283,20 +283,22 @@ def cells_from_daily(daily: pa.Table, plans: dict[int, VersionPlan],
         units = [UNIT_TYPES[plans[keys[b][0]].rule.unit] for b in cell_base.tolist()]
         factors = np.array([u.factor / u.resolution for u in units], dtype=float)
         medians, p90s = _in_unit(stats["median"], factors), _in_unit(stats["p90"], factors)
-        for j, b in enumerate(cell_base.tolist()):
+        # Python values once per column: indexing numpy arrays element by element is slow.
+        columns = zip(cell_base.tolist(), total.tolist(), meeting.tolist(),
+                      tallies[PENDING].tolist(), low.tolist(), high.tolist(), start_dates,
+                      end_dates, medians, p90s, strict=True)
+        for j, (b, t, met, pending, ci_low, ci_high, start, end, median, p90) in enumerate(columns):
             version_id, org_id, service, channel = keys[b]
             plan = plans[version_id]
-            t = int(total[j])
-            share = int(meeting[j]) / t if t else None
+            share = met / t if t else None
             cells.append(Cell(
                 version_id=version_id, org_id=org_id, service=service, channel=channel,
-                period_kind=kind, period_start=start_dates[j], period_end=end_dates[j],
-                total=t, meeting=int(meeting[j]), pending=int(tallies[PENDING][j]),
+                period_kind=kind, period_start=start, period_end=end, total=t, meeting=met,
+                pending=pending,
                 excluded=dict(sorted(excluded[j].items())) if j in excluded else {},
-                share=share, ci_low=float(low[j]) if t else None,
-                ci_high=float(high[j]) if t else None,
+                share=share, ci_low=ci_low if t else None, ci_high=ci_high if t else None,
                 target=plan.target, target_met=target_met(share, plan.target),
-                median_elapsed=medians[j], p90_elapsed=p90s[j],
+                median_elapsed=median, p90_elapsed=p90,
                 elapsed_unit=plan.rule.unit if plan.rule.unit != "none" else ""))
     cells.sort(key=lambda c: (c.version_id, c.org_id, c.service or "", c.channel,
                               PERIOD_KINDS.index(c.period_kind), c.period_start))
