@@ -15,6 +15,17 @@ class Channel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def channel_label(code: str) -> str:
+    """A record's or result's channel as people read it ("in_person" → "In person"); feedback
+    cases, a record channel that no standard names, included."""
+    if code == "feedback":
+        return str(_("Feedback"))
+    try:
+        return str(Channel(code).label)
+    except ValueError:
+        return code
+
+
 class Delivery(models.TextChoices):
     DIRECT = "direct", _("Delivered directly")
     PARTNER = "partner", _("Delivered by a partner organization")
