@@ -2,15 +2,19 @@
 placeholders of its msgid (%(name)s, %s, %%, {0}/{name} and HTML tags).
 
 A string added to the interface without its French translation fails here, with the msgid and its
-source location. Fix: run `python manage.py makemessages -l fr --ignore=.venv --ignore=node_modules
---ignore=var --ignore=bench --no-obsolete`, translate the new or fuzzy entries in
-outsidein/locale/fr/LC_MESSAGES/django.po, then `python manage.py compilemessages`.
+source location, and so does a string added to the code without re-running makemessages (the
+last test extracts the msgids from a copy of the source as makemessages does). Fix: run
+`python manage.py makemessages -l fr --ignore=node_modules --ignore=var --ignore=.venv
+--ignore=bench --ignore="tests/*" --no-obsolete`, translate the new or fuzzy entries in
+outsidein/locale/fr/LC_MESSAGES/django.po, then `python manage.py compilemessages -l fr
+--ignore=.venv --ignore=node_modules`.
 
 The catalogue is read with polib when it is installed, otherwise with the small reader below (the
 PO format as makemessages writes it). When gettext's msgfmt is there, its own --check is run too.
 """
 
 import ast
+import io
 import os
 import re
 import shutil
@@ -20,14 +24,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 PO_PATH = Path(__file__).resolve().parents[2] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+REPO = PO_PATH.parents[4]
+# What makemessages reads: the same --ignore as the command above ("tests/*" leaves out every
+# tests directory), the default extensions of the django domain, the trees with translatable text.
+MAKEMESSAGES_IGNORE = ["node_modules", "var", ".venv", "bench", "tests/*"]
+SOURCE_EXTENSIONS = {".py", ".html", ".txt"}
+SOURCE_TREES = ["outsidein", "config"]
 
 
 @dataclass
 class Entry:
     msgid: str
     msgid_plural: str | None = None
+    msgctxt: str | None = None
     msgstr: str = ""
     msgstr_plural: dict[int, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
@@ -55,7 +67,8 @@ def read_po(path: Path) -> list[Entry]:
         import polib
     except ImportError:
         return _read_po(path)
-    return [Entry(msgid=e.msgid, msgid_plural=e.msgid_plural or None, msgstr=e.msgstr,
+    return [Entry(msgid=e.msgid, msgid_plural=e.msgid_plural or None, msgctxt=e.msgctxt,
+                  msgstr=e.msgstr,
                   msgstr_plural={int(k): v for k, v in e.msgstr_plural.items()}, flags=list(e.flags),
                   occurrences=[f"{f}:{n}" if n else f for f, n in e.occurrences], obsolete=e.obsolete)
             for e in polib.pofile(str(path)) if e.msgid]
@@ -109,8 +122,8 @@ def _read_po(path: Path) -> list[Entry]:
             current.msgstr_plural[target[1]] = ""
         elif keyword in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
             target = (keyword, None)
-            if keyword == "msgid_plural":
-                current.msgid_plural = ""
+            if keyword in ("msgid_plural", "msgctxt"):
+                setattr(current, keyword, "")
         else:
             raise ValueError(f"{path}: unknown keyword: {raw!r}")
         _append(current, target, _unquote(rest))
@@ -122,7 +135,7 @@ def _append(entry: Entry, target: tuple[str, int | None], text: str) -> None:
     name, index = target
     if name == "msgstr_plural":
         entry.msgstr_plural[index] += text
-    elif name != "msgctxt":
+    else:
         setattr(entry, name, (getattr(entry, name) or "") + text)
 
 
@@ -199,11 +212,14 @@ def test_reader_handles_the_po_format(tmp_path):
                   '#: a.py:1\n#, fuzzy, python-format\nmsgid "A %(n)s"\nmsgstr "B %(n)s"\n\n'
                   '#: b.py:2\nmsgid ""\n"long "\n"\\"line\\""\nmsgstr ""\n\n'
                   'msgid "%(n)s day"\nmsgid_plural "%(n)s days"\nmsgstr[0] "%(n)s jour"\n'
-                  'msgstr[1] ""\n\n#~ msgid "old"\n#~ msgstr "vieux"\n', encoding="utf-8")
+                  'msgstr[1] ""\n\nmsgctxt "a "\n"context"\nmsgid "A %(n)s"\nmsgstr "C"\n\n'
+                  '#~ msgid "old"\n#~ msgstr "vieux"\n', encoding="utf-8")
     got = _read_po(po)
     assert [(e.msgid, e.translated, "fuzzy" in e.flags, e.obsolete) for e in got] == [
         ("A %(n)s", True, True, False), ('long "line"', False, False, False),
-        ("%(n)s day", False, False, False), ("old", True, False, True)]
+        ("%(n)s day", False, False, False), ("A %(n)s", True, False, False),
+        ("old", True, False, True)]
+    assert [e.msgctxt for e in got] == [None, None, None, "a context", None]
     assert got[0].occurrences == ["a.py:1"] and got[2].msgid_plural == "%(n)s days"
     assert placeholders("95%% of %(n)s <b>", got[0]) == placeholders("<b>95 %% de %(n)s", got[0])
     assert placeholders("80 % du temps", got[0]) == Counter()
@@ -217,3 +233,44 @@ def test_msgfmt_accepts_the_catalogue():
                          capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
     assert run.returncode == 0, f"msgfmt --check failed:\n{run.stderr}"
     assert "fuzzy" not in run.stderr and "untranslated" not in run.stderr, run.stderr.strip()
+
+
+def _key(entry: Entry) -> tuple[str | None, str, str | None]:
+    return entry.msgctxt, entry.msgid, entry.msgid_plural
+
+
+def _copy_sources(source: Path, target: Path) -> None:
+    """The files makemessages reads (and the catalogue), not the fonts, images or compiled .mo."""
+    def ignore(directory, names):
+        return [n for n in names if n == "__pycache__" or (
+            Path(directory, n).is_file() and Path(n).suffix not in SOURCE_EXTENSIONS | {".po"})]
+    shutil.copytree(source, target, ignore=ignore)
+
+
+def test_catalogue_has_every_msgid_of_the_code(tmp_path, settings, monkeypatch):
+    """makemessages run on a copy of the source (it works on the current directory and writes
+    to LOCALE_PATHS, both pointed at the copy): every msgid it extracts is in the catalogue."""
+    lacking = [tool for tool in ("xgettext", "msgmerge", "msguniq") if shutil.which(tool) is None]
+    if lacking:
+        pytest.skip(f"gettext's {', '.join(lacking)} not installed: cannot extract the msgids "
+                    "from the code as makemessages does")
+    for tree in SOURCE_TREES:
+        _copy_sources(REPO / tree, tmp_path / tree)
+    copy_po = tmp_path / PO_PATH.relative_to(REPO)
+    committed_bytes = PO_PATH.read_bytes()
+    settings.LOCALE_PATHS = [copy_po.parents[2]]
+    monkeypatch.chdir(tmp_path)
+    call_command("makemessages", locale=["fr"], ignore_patterns=MAKEMESSAGES_IGNORE,
+                 no_obsolete=True, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    assert PO_PATH.read_bytes() == committed_bytes, "makemessages wrote to the repository"
+
+    in_code = [e for e in read_po(copy_po) if not e.obsolete]
+    assert len(in_code) > 100, f"only {len(in_code)} msgids extracted: did makemessages run?"
+    committed = {_key(e) for e in read_po(PO_PATH) if not e.obsolete}
+    missing = [f"  {e.msgid!r}" + (f" (context {e.msgctxt!r})" if e.msgctxt else "")
+               + (f" / plural {e.msgid_plural!r}" if e.msgid_plural else "") + f" ({e.where})"
+               for e in in_code if _key(e) not in committed]
+    assert not missing, (
+        f"{len(missing)} msgid{'' if len(missing) == 1 else 's'} in the code but not in "
+        f"{PO_PATH.name} (run makemessages as the module docstring says, then translate):\n"
+        + "\n".join(missing))
