@@ -153,8 +153,8 @@ def import_undo(request, pk: int):
             messages.error(request, _undo_refusal(record))
         else:
             messages.success(request, _(
-                "Import %(id)s is undone: %(removed)s records taken out, %(restored)s earlier "
-                "versions put back.") % {
+                "Import %(id)s is undone. Records taken out: %(removed)s; earlier versions "
+                "put back: %(restored)s.") % {
                 "id": record.pk, "removed": formats.number_format(result.removed, use_l10n=True,
                                                  force_grouping=True),
                 "restored": formats.number_format(result.restored, use_l10n=True,

@@ -250,7 +250,7 @@ def test_undo_asks_first_then_takes_the_records_out(world):
 
     done = client.post(f"/staff/imports/{record.pk}/undo/", follow=True)
     assert done.redirect_chain[-1][0] == f"/staff/imports/{record.pk}/"
-    assert f"Import {record.pk} is undone: 3 records taken out, 0 earlier versions put back." \
+    assert f"Import {record.pk} is undone. Records taken out: 3; earlier versions put back: 0." \
         in text_of(done)
     record.refresh_from_db()
     assert record.status == ImportStatus.UNDONE and record.undone_at is not None
