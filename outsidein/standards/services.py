@@ -160,8 +160,7 @@ def standard_publish(*, version: StandardVersion, by=None,
     version.save()
     audit_record(actor=by, action="standard.publish", obj=version.standard,
                  summary=f"v{version.number} from {effective_from.isoformat()}")
-    _schedule_recompute(f"{version.standard.code} v{version.number} published",
-                        [v for v in (version, previous) if v is not None])
+    _schedule_recompute(f"{version.standard.code} v{version.number} published")
     return version
 
 
@@ -196,8 +195,10 @@ def guarantee_set(*, standard: ServiceStandard, by=None, **fields) -> Guarantee:
     return guarantee
 
 
-def _schedule_recompute(reason: str, versions: list[StandardVersion]) -> None:
-    """Results of the versions whose dates or rule changed are recomputed in the background."""
+def _schedule_recompute(reason: str) -> None:
+    """The new version and the one it replaced (its end date changed) are measured again in
+    the background. The run covers every version — their fingerprints pick out these two —
+    so that publishing many standards at once queues one run, not one per standard."""
     from outsidein.compliance.services import compliance_schedule_recompute
 
-    compliance_schedule_recompute(reason=reason, versions=versions)
+    compliance_schedule_recompute(reason=reason)

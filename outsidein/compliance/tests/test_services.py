@@ -199,15 +199,32 @@ def queued_recomputes():
         .order_by("enqueued_at").values_list("args_kwargs", flat=True)]
 
 
-def test_publishing_queues_a_recompute_of_the_new_and_the_replaced_version(
+def test_publishing_queues_one_recompute_for_many_standards(
         tree, django_capture_on_commit_callbacks):
     first = mail_standard(tree["m1"])
     draft = standard_revise(standard=first.standard, change_note="faster", threshold=Decimal(10))
     with django_capture_on_commit_callbacks(execute=True):
         standard_publish(version=draft, effective_from=dt.date(2026, 1, 1))
+        mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
     [queued] = queued_recomputes()
-    assert queued["version_ids"] == sorted([first.pk, draft.pk])
-    assert "CSS-MAIL-RESPONSE v2 published" in queued["reason"]
+    assert queued["version_ids"] is None  # fingerprints pick out what changed
+    assert queued["reason"] == "CSS-MAIL-RESPONSE v2 published"
+
+
+def test_the_queued_run_recomputes_only_the_versions_that_changed(tree, tmp_path):
+    first = mail_standard(tree["m1"])
+    other = mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
+    write_dataset(tmp_path / "interactions", [
+        record(organization="o1", received_at=at("2025-06-02 09:00"),
+               responded_at=at("2025-06-03 09:00"), acknowledged_at=at("2025-06-02 10:00"))])
+    with override_settings(DATA_DIR=tmp_path):
+        compliance_run(as_of=AS_OF)
+        draft = standard_revise(standard=first.standard, change_note="faster",
+                                threshold=Decimal(10))
+        standard_publish(version=draft, effective_from=dt.date(2025, 9, 1))
+        again = compliance_run(as_of=AS_OF)
+    assert sorted(again.computed) == ["CSS-MAIL-RESPONSE v1", "CSS-MAIL-RESPONSE v2"]
+    assert again.unchanged == [f"{other.standard.code} v1"]
 
 
 def test_calendar_changes_and_imports_queue_one_recompute_of_everything_while_it_waits(
