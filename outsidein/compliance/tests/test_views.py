@@ -126,7 +126,7 @@ def test_blank_is_not_zero(world):
     assert (fax.total, fax.share, fax.target_met) == (0, None, "NA")
     body = client.get("/staff/compliance/", {"period": "month"}).content.decode()
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    fax_row = next(r for r in rows if "<td>fax</td>" in r)
+    fax_row = next(r for r in rows if "<td>Fax</td>" in r)  # the channel by its label
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", fax_row, re.S)]
     # organization, service, channel, period, share, interval, target, met, volume, pending, excl.
     assert cells[4] == "Not available" and cells[5] == "—" and cells[7] == "Not available"
@@ -134,7 +134,7 @@ def test_blank_is_not_zero(world):
     assert "0%" not in cells[4] and "0.0%" not in body
     # The chart leaves the period blank ("n/a" on the axis) and draws no dot at 0.
     section = body[body.index('id="trend-') :]
-    fax_chart = section[section.index("(fax)"):section.index("</svg>")]
+    fax_chart = section[section.index("(Fax)"):section.index("</svg>")]
     assert ">n/a</text>" in fax_chart and "<circle" not in fax_chart
     assert "not available (no records counted)" in fax_chart
 
