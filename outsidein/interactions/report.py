@@ -6,24 +6,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from outsidein.common.rejects import Reject
 from outsidein.interactions.validation import REJECT_SCHEMA
 
 # Rejects kept in memory for the closing summary; the report file holds all of them.
 SAMPLE_REJECTS = 20
-
-
-@dataclass(frozen=True)
-class Reject:
-    """One problem of a refused row: its line in the file, the field, the value, why."""
-
-    line: int
-    field: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"line {self.line}: {self.field} {value!r}: {self.reason}"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from outsidein.accounts.models import GovernmentLevel, Organization, OrgKind
 from outsidein.accounts.services import organization_create, organization_update
+from outsidein.common.rejects import Reject
 
 # --- The federal organizations -------------------------------------------------------------
 
@@ -167,20 +168,6 @@ class RowInvalid(ValueError):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
         self.problems = tuple(problems)
-
-
-@dataclass(frozen=True)
-class Reject:
-    """One problem with a refused row: where it starts in the file, which value, and why."""
-
-    line: int
-    field: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"line {self.line}: {self.field} {value!r}: {self.reason}"
 
 
 @dataclass
