@@ -1,5 +1,7 @@
 """Reads about organizations and a user's scope."""
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from outsidein.accounts.models import Membership, Organization
@@ -18,12 +20,28 @@ def organization_ancestors(organization: Organization) -> list[Organization]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+# A tree path as the organization services write it: "/<id>/<id>/.../<own id>/".
+_PATH = re.compile(r"(?:/\d+)+/")
+
+
+def has_tree_path(organization: Organization) -> bool:
+    """Whether the organization's tree path is whole (ends with its own id).
+
+    An organization saved without the organization services (a raw insert, a damaged row) may
+    have an empty or wrong path; an empty prefix would match every path, so such a node grants
+    nothing and is matched by nothing (scope fails closed).
+    """
+    path = organization.path or ""
+    return bool(_PATH.fullmatch(path)) and path.endswith(f"/{organization.pk}/")
+
+
 def _scope_paths(user, permission: str) -> list[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     memberships = Membership.objects.filter(user=user).select_related("organization")
     return [m.organization.path for m in memberships
-            if permission in ROLE_PERMISSIONS.get(m.role, frozenset())]
+            if permission in ROLE_PERMISSIONS.get(m.role, frozenset())
+            and has_tree_path(m.organization)]
 
 
 def organizations_for_user(user, permission: str = VIEW) -> QuerySet[Organization]:
@@ -43,6 +61,8 @@ def user_can(user, permission: str, organization: Organization) -> bool:
     """Whether the user holds the permission over this organization."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
+    if not has_tree_path(organization):
+        return False
     return any(organization.path.startswith(p) for p in _scope_paths(user, permission))
 
 

@@ -46,6 +46,10 @@ class BatchIn(Input):
     mapping: Text | None = Field(None, max_length=64,
                                  description="A saved column mapping, by name (default: the "
                                              "source's only mapping, else canonical names).")
+    organization: Text | None = Field(
+        None, max_length=64,
+        description="Code of the organization that owns the source system; needed only the "
+                    "first time a source is used, by someone who may import for several.")
     dry_run: bool = Field(False, description="Check and count, store nothing.")
     records: list[Record] = Field(min_length=1, max_length=MAX_RECORDS,
                                   description="Records as objects of field → value.")
@@ -94,7 +98,8 @@ def batch_import(request, payload: BatchIn):
 
     Every record must name an organization for which you may import records. Refused records
     come back with the line (position in the batch), field, value and reason of each problem;
-    the others are stored. Sending a record again (same source and record_id) replaces it.
+    the others are stored. Sending a record again (same source and record_id) replaces it. A
+    source system belongs to one organization: only those who may import for it use its name.
     """
     codes = import_scope(request.auth)  # the same rule as uploads on the staff pages
     if codes == []:
@@ -102,7 +107,8 @@ def batch_import(request, payload: BatchIn):
     try:
         report = interactions_import_records(
             records=payload.records, source=payload.source, mapping=payload.mapping,
-            by=request.auth, dry_run=payload.dry_run, organizations=codes)
+            by=request.auth, dry_run=payload.dry_run, organizations=codes,
+            organization=payload.organization)
     except ImportFailed as exc:
         # The batch as a whole cannot be read (no record_id, no channel, no event).
         raise ValidationError({"records": [str(exc)]}) from None

@@ -543,7 +543,9 @@ def demo_records_load(*, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
     path = folder / f"demo-records-{seed}-{rows}.parquet"
     try:
         demo_records_write(path, rows, end=end, seed=seed, calendars=demo_calendars())
-        return interactions_import(path=path, source=SOURCE, progress=progress)
+        # The demo's source system belongs to the province, whatever else the tree holds.
+        return interactions_import(path=path, source=SOURCE, progress=progress,
+                                   organization=c.DEMO_ROOT)
     finally:
         path.unlink(missing_ok=True)
 

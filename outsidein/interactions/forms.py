@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from outsidein.accounts.models import Organization
 from outsidein.interactions.models import SourceMapping
 from outsidein.interactions.readers import FORMATS
 from outsidein.interactions.schema import CHANNELS
@@ -40,14 +41,27 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         help_text=_("How the file's columns read as fields. Blank: the source system's only "
                     "saved mapping, else columns named as the fields are."))
+    organization = forms.ModelChoiceField(
+        label=_("Organization that owns the source system"), required=False,
+        queryset=Organization.objects.none(), to_field_name="code",
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("Needed only the first time a source system is imported, when you may "
+                    "import for several organizations."))
     dry_run = forms.BooleanField(
         label=_("Dry run: check and count the records, store nothing"), required=False)
 
-    def __init__(self, *args, mappings=None, **kwargs):
+    def __init__(self, *args, mappings=None, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mapping"].queryset = (mappings if mappings is not None
-                                           else SourceMapping.objects.order_by("name"))
+                                           else SourceMapping.objects.none())
         self.fields["mapping"].empty_label = _("None")
+        owners = owners if owners is not None else Organization.objects.none()
+        if len(owners) <= 1:
+            # One organization to import for: a new source can only be its own.
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = owners
+            self.fields["organization"].empty_label = _("The one I import for")
         limit = filesizeformat(max_upload_bytes())
         self.fields["file"].help_text = _(
             "CSV, XLSX, Parquet or JSON lines (.csv, .xlsx, .parquet, .jsonl), at most "
@@ -81,10 +95,11 @@ class MappingForm(forms.ModelForm):
 
     class Meta:
         model = SourceMapping
-        fields = ["name", "source", "description", "column_map", "constants", "timestamp_format",
-                  "time_zone", "channel", "delimiter", "encoding", "sheet"]
+        fields = ["name", "organization", "source", "description", "column_map", "constants",
+                  "timestamp_format", "time_zone", "channel", "delimiter", "encoding", "sheet"]
         labels = {
-            "name": _("Name"), "source": _("Source system"), "description": _("Description"),
+            "name": _("Name"), "organization": _("Organization"),
+            "source": _("Source system"), "description": _("Description"),
             "column_map": _("Column map (JSON)"), "constants": _("Constants (JSON)"),
             "timestamp_format": _("Date-time format"), "time_zone": _("Time zone"),
             "delimiter": _("Delimiter"), "encoding": _("Encoding"), "sheet": _("Sheet"),
@@ -98,6 +113,7 @@ class MappingForm(forms.ModelForm):
         }
         widgets = {
             "name": forms.TextInput(attrs=INPUT), "source": forms.TextInput(attrs=INPUT),
+            "organization": forms.Select(attrs=SELECT),
             "description": forms.TextInput(attrs=INPUT),
             "column_map": forms.Textarea(attrs=JSON_TEXTAREA),
             "constants": forms.Textarea(attrs=JSON_TEXTAREA),
@@ -107,8 +123,20 @@ class MappingForm(forms.ModelForm):
             "encoding": forms.TextInput(attrs=INPUT), "sheet": forms.TextInput(attrs=INPUT),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The mapping belongs to one of the organizations the user may import for.
+        field = self.fields["organization"]
+        field.queryset = organizations if organizations is not None \
+            else Organization.objects.none()
+        field.to_field_name = "code"
+        field.required = True
+        if self.instance.pk and self.instance.organization_id:
+            self.initial["organization"] = self.instance.organization.code
+        elif len(field.queryset) == 1:
+            field.initial = field.queryset[0].code
+        field.help_text = _("Who keeps this mapping: people who may import for it see and "
+                            "change it.")
         self.fields["channel"].choices = [("", _("None"))] + [
             (c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS]
         if self.instance.pk:
@@ -123,4 +151,5 @@ class MappingForm(forms.ModelForm):
 
     def mapping_fields(self) -> dict:
         """The cleaned fields as the mapping services take them (name and source apart)."""
-        return {k: v for k, v in self.cleaned_data.items() if k not in {"name", "source"}}
+        return {k: v for k, v in self.cleaned_data.items()
+                if k not in {"name", "source", "organization"}}

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outsidein.accounts.models import Organization
 from outsidein.common.models import TimeStamped
 from outsidein.interactions.mappings import MappingSpec, canonical_field
 from outsidein.interactions.schema import CHANNELS
@@ -20,11 +21,37 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+class SourceSystem(TimeStamped):
+    """A source system whose records are imported, owned by one organization.
+
+    A record's identity is (source, record_id) and a source belongs to one organization, so
+    two organizations can never write the same record: only those who may import records for
+    the owner (or above it) may import under its name, and its records name organizations
+    within the owner's subtree (ADR 0009).
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="source_systems")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SourceMapping(TimeStamped):
     """How one source system's exports read as canonical records."""
 
     name = models.SlugField(max_length=64, unique=True,
                             help_text=_("Short name used on the command line, e.g. acd-toronto."))
+    # Saved configuration belongs to an organization: seen and changed only within its scope.
+    # Null only for mappings saved before ownership existed: superusers alone see those.
+    organization = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT,
+                                     related_name="source_mappings")
     source = models.CharField(
         max_length=64, help_text=_("The source system; with the record id, a record's identity."))
     description = models.CharField(max_length=300, blank=True)
@@ -102,6 +129,10 @@ class InteractionImport(models.Model):
     """
 
     source = models.CharField(max_length=64)
+    # The organization that owns the source system: the import is seen, and may be undone, by
+    # those who may import records for it.
+    organization = models.ForeignKey(Organization, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255, blank=True)
     file_format = models.CharField(max_length=12, blank=True)
     path = models.CharField(max_length=1000, blank=True,

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from outsidein.accounts.models import Organization
 from outsidein.accounts.permissions import IMPORT_RECORDS
-from outsidein.accounts.selectors import organizations_for_user
+from outsidein.accounts.selectors import has_tree_path, organization_subtree, organizations_for_user
 from outsidein.interactions.models import InteractionImport, SourceMapping
 from outsidein.interactions.report import Reject
 from outsidein.warehouse.store import InteractionStore, default_root
@@ -42,12 +44,34 @@ def import_scope(user) -> list[str] | None:
     return sorted(organizations_for_user(user, IMPORT_RECORDS).values_list("code", flat=True))
 
 
+def import_owner_choices(scope: list[str] | None) -> list[Organization]:
+    """The organizations that may own a new source: the broadest ones of the scope (codes the
+    importer may import for; None: the roots of the tree)."""
+    if scope is None:
+        return list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+    within = [o for o in Organization.objects.filter(code__in=scope).order_by("path")
+              if has_tree_path(o)]
+    return [o for o in within if not any(o.path.startswith(p.path) and o.pk != p.pk
+                                         for p in within)]
+
+
+def subtree_codes(organization: Organization) -> list[str]:
+    """Codes of the organization and everything beneath it (none for a damaged node)."""
+    if not has_tree_path(organization):
+        return []
+    return sorted(organization_subtree(organization).values_list("code", flat=True))
+
+
 def imports_for_user(user) -> QuerySet[InteractionImport]:
-    """Imports the user made, newest first (every import, for a superuser)."""
+    """Imports the user may see, newest first: those they made, and those of sources owned by
+    organizations they may import for (every import, for a superuser)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return InteractionImport.objects.none()
     imports = import_list()
-    return imports if user.is_superuser else imports.filter(by=user)
+    if user.is_superuser:
+        return imports
+    return imports.filter(Q(by=user) | Q(
+        organization__in=organizations_for_user(user, IMPORT_RECORDS)))
 
 
 def import_for_user(user, pk: int) -> InteractionImport:
@@ -68,22 +92,33 @@ def import_reject_list(record: InteractionImport, *, limit: int | None = None) -
         return []
 
 
-def mapping_list() -> QuerySet[SourceMapping]:
-    """Saved column mappings, by name."""
-    return SourceMapping.objects.order_by("name")
+def mapping_list(scope: list[str] | None = None) -> QuerySet[SourceMapping]:
+    """Saved column mappings by name: those of the organizations in `scope` (codes the user
+    may import for; None: every mapping, for a superuser or the command line)."""
+    mappings = SourceMapping.objects.select_related("organization").order_by("name")
+    if scope is None:
+        return mappings
+    return mappings.filter(organization__code__in=scope)
 
 
-def mapping_for(source: str, mapping: "SourceMapping | str | None") -> SourceMapping | None:
+def mapping_for(source: str, mapping: "SourceMapping | str | None", *,
+                scope: list[str] | None = None) -> SourceMapping | None:
     """The mapping an import uses: the one given (or named), else the only one saved for the
-    source system, else none (columns named as canonical fields)."""
+    source system, else none (columns named as canonical fields). Only mappings within the
+    importer's `scope` count: another organization's mapping does not exist for it."""
+    visible = mapping_list(scope)
     if isinstance(mapping, SourceMapping):
+        if not visible.filter(pk=mapping.pk).exists():
+            raise ValidationError({"mapping": _("No saved mapping named “%(name)s”.") % {
+                "name": mapping.name}})
         return mapping
     if mapping:
-        found = SourceMapping.objects.filter(name=mapping).first()
+        found = visible.filter(name=mapping).first()
         if found is None:
-            names = ", ".join(SourceMapping.objects.values_list("name", flat=True)) or "none"
-            raise ValidationError({"mapping": f"No saved mapping named {mapping!r} "
-                                              f"(saved: {names})."})
+            names = ", ".join(visible.values_list("name", flat=True)) or _("none")
+            raise ValidationError({"mapping": _(
+                "No saved mapping named “%(name)s” (saved: %(names)s).") % {
+                "name": mapping, "names": names}})
         return found
-    candidates = list(SourceMapping.objects.filter(source=source)[:2])
+    candidates = list(visible.filter(source=source)[:2])
     return candidates[0] if len(candidates) == 1 else None

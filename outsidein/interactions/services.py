@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outsidein.accounts.models import Organization
 from outsidein.common.audit import audit_record
 from outsidein.interactions.mappings import MappingError, MappingSpec, plan_columns
-from outsidein.interactions.models import ImportStatus, InteractionImport, SourceMapping
+from outsidein.interactions.models import (
+    ImportStatus,
+    InteractionImport,
+    SourceMapping,
+    SourceSystem,
+)
 from outsidein.interactions.readers import (
     DEFAULT_BATCH_ROWS,
     FileError,
@@ -25,7 +31,13 @@ from outsidein.interactions.readers import (
     open_reader,
 )
 from outsidein.interactions.report import ImportReport, RejectWriter
-from outsidein.interactions.selectors import imports_dir, interaction_store, mapping_for
+from outsidein.interactions.selectors import (
+    import_owner_choices,
+    imports_dir,
+    interaction_store,
+    mapping_for,
+    subtree_codes,
+)
 from outsidein.interactions.validation import REJECT_SCHEMA, BatchChecker
 from outsidein.warehouse.store import StoreError, UndoResult
 
@@ -42,66 +54,163 @@ class ImportFailed(Exception):
     stored. The InteractionImport is marked failed with this message."""
 
 
+# ---- source systems ------------------------------------------------------------------------
+
+def source_system_for_import(*, name: str, scope: list[str] | None, owner: str | None = None,
+                             by=None, register: bool = True) -> SourceSystem:
+    """The source system an import writes under, registered to its owner on first use.
+
+    `scope` is what the importer may import for (organization codes; None: anything, as from
+    the command line). A source owned by an organization outside the scope is refused whatever
+    its records hold, so nothing is revealed about them. A new source belongs to `owner` (a
+    code), else to the one broadest organization the importer may import for. A dry run does
+    not register (`register=False`): it returns the source unsaved.
+    """
+    system = SourceSystem.objects.select_related("organization").filter(name=name).first()
+    if system is not None:
+        if scope is not None and system.organization.code not in scope:
+            raise ValidationError({"source": _(
+                "The source system “%(name)s” belongs to an organization you may not import "
+                "for. Give your system a name of its own.") % {"name": name}})
+        if owner and owner != system.organization.code:
+            raise ValidationError({"organization": _(
+                "The source system “%(name)s” belongs to %(owner)s; its records are imported "
+                "for it.") % {"name": name, "owner": system.organization.code}})
+        return system
+    choices = import_owner_choices(scope)
+    if owner:
+        organization = next((o for o in choices if o.code == owner), None)
+        if organization is None and scope is None:
+            organization = Organization.objects.filter(code=owner).first()
+        if organization is None:
+            raise ValidationError({"organization": _(
+                "No organization you may import for has the code “%(code)s”.") % {
+                "code": owner}})
+    elif len(choices) == 1:
+        organization = choices[0]
+    else:
+        raise ValidationError({"organization": _(
+            "Choose the organization that owns the source system “%(name)s”: you may import "
+            "for several.") % {"name": name}})
+    system = SourceSystem(name=name, organization=organization,
+                          by=by if getattr(by, "pk", None) else None)
+    system.full_clean()
+    if register:
+        system, created = SourceSystem.objects.get_or_create(
+            name=name, defaults={"organization": organization, "by": system.by})
+        if not created and system.organization_id != organization.pk:
+            # Registered a moment ago by someone else: judge the import against that owner.
+            return source_system_for_import(name=name, scope=scope, owner=owner, by=by)
+        if created:
+            audit_record(actor=by, action="source_system.register", obj=system, summary=name,
+                         changes={"organization": organization.code})
+    return system
+
+
 # ---- source mappings -----------------------------------------------------------------------
 
+def _mapping_owner_in_scope(organization: Organization | None, scope: list[str] | None) -> None:
+    if organization is None:
+        raise ValidationError({"organization": _("Choose the organization the mapping "
+                                                 "belongs to.")})
+    if scope is not None and organization.code not in scope:
+        raise ValidationError({"organization": _(
+            "No organization you may import for has the code “%(code)s”.") % {
+            "code": organization.code}})
+
+
 @transaction.atomic
-def source_mapping_create(*, name: str, source: str, by=None, **fields) -> SourceMapping:
-    """Save how a source system's files read as canonical records."""
+def source_mapping_create(*, name: str, source: str, organization: Organization | None = None,
+                          scope: list[str] | None = None, by=None, **fields) -> SourceMapping:
+    """Save how a source system's files read as canonical records, for an organization.
+
+    `scope`: the organization codes the caller may import for (None: any); the mapping must
+    belong to one of them.
+    """
     unknown = set(fields) - MAPPING_FIELDS
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-    mapping = SourceMapping(name=name, source=source, **fields)
+    if organization is None:
+        choices = import_owner_choices(scope)
+        organization = choices[0] if len(choices) == 1 else None
+    _mapping_owner_in_scope(organization, scope)
+    mapping = SourceMapping(name=name, source=source, organization=organization, **fields)
     mapping.full_clean()
     mapping.save()
     audit_record(actor=by, action="source_mapping.create", obj=mapping, summary=name,
-                 changes={"source": source, **fields})
+                 changes={"source": source, "organization": organization.code, **fields})
     return mapping
 
 
 @transaction.atomic
-def source_mapping_update(*, mapping: SourceMapping, by=None, **fields) -> SourceMapping:
-    """Change a saved mapping (imports already done keep what they stored)."""
-    unknown = set(fields) - MAPPING_FIELDS - {"source"}
+def source_mapping_update(*, mapping: SourceMapping, scope: list[str] | None = None, by=None,
+                          **fields) -> SourceMapping:
+    """Change a saved mapping (imports already done keep what they stored).
+
+    The caller's `scope` must hold the mapping's organization now and, when it changes, the
+    new one too.
+    """
+    unknown = set(fields) - MAPPING_FIELDS - {"source", "organization"}
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-    before = {k: getattr(mapping, k) for k in fields}
+    current = SourceMapping.objects.select_for_update().select_related("organization").get(
+        pk=mapping.pk)
+    if scope is not None and (current.organization is None
+                              or current.organization.code not in scope):
+        raise ValidationError({"organization": _("This mapping belongs to an organization you "
+                                                 "may not import for.")})
+    if "organization" in fields:
+        _mapping_owner_in_scope(fields["organization"], scope)
+    before = {k: getattr(current, k) for k in fields}
     for key, value in fields.items():
         setattr(mapping, key, value)
     mapping.full_clean()
     mapping.save()
     audit_record(actor=by, action="source_mapping.update", obj=mapping, summary=mapping.name,
-                 changes={k: [before[k], v] for k, v in fields.items() if before[k] != v})
+                 changes={k: [_audit_value(before[k]), _audit_value(v)]
+                          for k, v in fields.items() if before[k] != v})
     return mapping
+
+
+def _audit_value(value):
+    return value.code if isinstance(value, Organization) else value
 
 
 # ---- imports -------------------------------------------------------------------------------
 
 def interactions_import(*, path: str | Path, source: str, mapping: SourceMapping | str | None = None,
                         by=None, dry_run: bool = False, progress: Progress | None = None,
-                        batch_rows: int = DEFAULT_BATCH_ROWS) -> ImportReport:
-    """Import a file of interaction records now (CSV, XLSX, Parquet or JSON lines).
+                        batch_rows: int = DEFAULT_BATCH_ROWS,
+                        organization: str | None = None) -> ImportReport:
+    """Import a file of interaction records now (CSV, XLSX, Parquet or JSON lines), as the
+    command line does: with no scope of its own, but only for the source's owner's subtree.
 
     Rows that fail a check are written to the reject report and the rest are stored; a file
-    that cannot be read at all raises ImportFailed and stores nothing.
+    that cannot be read at all raises ImportFailed and stores nothing. `organization` names the
+    owner of a source imported for the first time (default: the tree's only root).
     """
     path = Path(path)
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=path.name, path=str(path))
+                            file_name=path.name, path=str(path), owner=organization)
     return _run(record, path, progress=progress, batch_rows=batch_rows)
 
 
 def interactions_import_enqueue(*, file: str | Path | IO[bytes], source: str,
                                 file_name: str = "", mapping: SourceMapping | str | None = None,
                                 by=None, dry_run: bool = False,
-                                organizations: list[str] | None = None) -> InteractionImport:
+                                organizations: list[str] | None = None,
+                                organization: str | None = None) -> InteractionImport:
     """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR.
 
     With `organizations` (the codes the importer may import for, as a staff page gives them),
-    every record must name one of them; others are rejected as unknown organizations.
+    every record must name one of them; others are rejected as unknown organizations, and a
+    record held by an organization outside them is refused, not changed. `organization` names
+    the owner of a source imported for the first time.
     """
     name = Path(file_name or getattr(file, "name", "") or "upload").name
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=name, path="", queued=True, organizations=organizations)
+                            file_name=name, path="", queued=True, organizations=organizations,
+                            owner=organization)
     if isinstance(file, str | Path):
         record.path = str(Path(file).absolute())
     else:
@@ -128,7 +237,8 @@ def interactions_import_run(*, import_id: int, progress: Progress | None = None,
 def interactions_import_records(*, records: list[dict[str, Any]], source: str,
                                 mapping: SourceMapping | str | None = None, by=None,
                                 dry_run: bool = False,
-                                organizations: list[str] | None = None) -> ImportReport:
+                                organizations: list[str] | None = None,
+                                organization: str | None = None) -> ImportReport:
     """Import a batch of records given as dicts (field or mapped column -> value), as the API
     does; a record's "line" in the reject report is its position in the batch (1 = first).
 
@@ -136,7 +246,8 @@ def interactions_import_records(*, records: list[dict[str, Any]], source: str,
     them; others are rejected as unknown organizations.
     """
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name="", path="", organizations=organizations)
+                            file_name="", path="", organizations=organizations,
+                            owner=organization)
     record.file_format = "records"
     record.save(update_fields=["file_format"])
     header = list(dict.fromkeys(key for row in records for key in row))
@@ -146,13 +257,22 @@ def interactions_import_records(*, records: list[dict[str, Any]], source: str,
                           for c in columns})
         yield RawBatch(table, pa.array(range(1, len(records) + 1), pa.int64()))
 
-    return _run(record, None, header=header, batches=batches, organizations=organizations)
+    return _run(record, None, header=header, batches=batches)
 
 
 @transaction.atomic
-def interactions_import_undo(*, import_id: int, by=None) -> tuple[InteractionImport, UndoResult]:
-    """Take an import's records out of the store and put back the versions it replaced."""
-    record = InteractionImport.objects.select_for_update().get(pk=import_id)
+def interactions_import_undo(*, import_id: int, by=None,
+                             scope: list[str] | None = None) -> tuple[InteractionImport, UndoResult]:
+    """Take an import's records out of the store and put back the versions it replaced.
+
+    `scope`: the organization codes the caller may import for (None: any); it must hold the
+    organization that owns the import's source.
+    """
+    record = (InteractionImport.objects.select_for_update().select_related("organization")
+              .get(pk=import_id))
+    if scope is not None and (record.organization is None
+                              or record.organization.code not in scope):
+        raise PermissionDenied("this import belongs to an organization outside your scope")
     if record.dry_run:
         raise ValidationError("A dry run stored nothing; there is nothing to undo.")
     record.undo()  # refuses anything but a finished import
@@ -176,16 +296,22 @@ def _schedule_recompute(reason: str) -> None:
 
 
 def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, path: str,
-                   queued: bool = False,
-                   organizations: list[str] | None = None) -> InteractionImport:
+                   queued: bool = False, organizations: list[str] | None = None,
+                   owner: str | None = None) -> InteractionImport:
     source = (source or "").strip()
     if not source:
-        raise ValidationError({"source": "Name the source system the records come from."})
-    saved = mapping_for(source, mapping)
+        raise ValidationError({"source": _("Name the source system the records come from.")})
+    system = source_system_for_import(name=source, scope=organizations, owner=owner, by=by,
+                                      register=not dry_run)
+    saved = mapping_for(source, mapping, scope=organizations)
+    # A scoped importer's records may name (and replace records of) the source owner's
+    # subtree within its scope; None (the command line) means the owner's whole subtree.
+    allowed = None
+    if organizations is not None:
+        allowed = sorted(set(subtree_codes(system.organization)) & set(organizations))
     record = InteractionImport(source=source, mapping=saved, by=by if getattr(by, "pk", None)
                                else None, dry_run=dry_run, file_name=file_name[:255], path=path,
-                               organizations=None if organizations is None
-                               else sorted(organizations))
+                               organization=system.organization, organizations=allowed)
     if not queued:
         record.start()
     record.full_clean()
@@ -196,10 +322,17 @@ def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, p
 def _run(record: InteractionImport, path: Path | None, *, progress: Progress | None = None,
          batch_rows: int = DEFAULT_BATCH_ROWS, record_progress: bool = False,
          header: list[str] | None = None,
-         batches: Callable[..., Iterable[RawBatch]] | None = None,
-         organizations: list[str] | None = None) -> ImportReport:
-    if organizations is None:
-        organizations = record.organizations  # a queued import keeps its importer's scope
+         batches: Callable[..., Iterable[RawBatch]] | None = None) -> ImportReport:
+    # What the records may name, and whose stored records they may replace: fixed when the
+    # import was made, so a queued import keeps its importer's scope. The command line (no
+    # scope) imports for the source owner's subtree and may leave the organization blank.
+    scoped = record.organizations is not None
+    if scoped:
+        organizations = record.organizations
+    elif record.organization is not None:
+        organizations = subtree_codes(record.organization)
+    else:  # an import made before sources had owners
+        organizations = list(Organization.objects.values_list("code", flat=True))
     if record.status == ImportStatus.QUEUED:
         record.start()
         record.save(update_fields=["status", "started_at"])
@@ -218,19 +351,17 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
         else:
             reader = None
         plan = plan_columns(header, spec)
-        scoped = organizations is not None
-        if not scoped:
-            organizations = list(Organization.objects.values_list("code", flat=True))
         checker = BatchChecker(plan, spec, source=record.source, now=timezone.now(),
                                organizations=organizations, require_organization=scoped)
         report_progress = _progress(record, reader, progress, record_progress)
         rejects = RejectWriter(rejects_path)
         try:
-            with store.session(record.pk) as session:
+            with store.session(record.pk, owners=organizations if scoped else None) as session:
                 for raw in batches(plan.columns, plan.categories):
                     tally.add(raw, checker, rejects, session)
                     report_progress()
                 result = session.preview() if record.dry_run else session.commit()
+            tally.refuse(result.refused, rejects)
         finally:
             rejects.close()
     except (FileError, MappingError, StoreError, OSError) as exc:
@@ -273,6 +404,12 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
     return report
 
 
+# Said of a record whose stored version another organization holds. It says nothing of that
+# record (not whose it is, nor what it holds): the import simply may not change it.
+HELD_ELSEWHERE = ("a record with this id is held by an organization you may not import for; "
+                  "it was not changed")
+
+
 class _Tally:
     """Running counts of an import."""
 
@@ -297,6 +434,16 @@ class _Tally:
         for reason, count in checked.excluded.items():
             self.excluded[reason] = self.excluded.get(reason, 0) + count
         session.add(checked.records)
+
+    def refuse(self, refused: tuple[tuple[int | None, str], ...], rejects: RejectWriter) -> None:
+        """Count and report the rows the store refused at commit (see HELD_ELSEWHERE)."""
+        if not refused:
+            return
+        self.rejected += len(refused)
+        rejects.write(pa.table({
+            "line": [line for line, _id in refused], "field": ["record_id"] * len(refused),
+            "value": [record_id for _line, record_id in refused],
+            "reason": [HELD_ELSEWHERE] * len(refused)}, schema=REJECT_SCHEMA))
 
 
 def _progress(record: InteractionImport, reader, progress: Progress | None,

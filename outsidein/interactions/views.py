@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from outsidein.accounts.models import Organization
 from outsidein.common.forms import add_validation_errors
 from outsidein.interactions.forms import ImportForm, MappingForm
 from outsidein.interactions.models import ImportStatus, InteractionImport
@@ -50,6 +51,12 @@ def _scope_or_403(user) -> list[str] | None:
     return scope
 
 
+def _organizations(scope: list[str] | None):
+    """The organizations of a scope, as form choices (every one, for a superuser)."""
+    organizations = Organization.objects.order_by("path")
+    return organizations if scope is None else organizations.filter(code__in=scope)
+
+
 def percent_text(share: float) -> str:
     """0.42 → "42%" (localized)."""
     value = formats.number_format(round(share * 100), decimal_pos=0, use_l10n=True)
@@ -72,14 +79,17 @@ def import_list(request):
 def import_new(request):
     """Upload a file; the import runs in the background and its page shows how far it got."""
     scope = _scope_or_403(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, mappings=mapping_list())
+    form = ImportForm(request.POST or None, request.FILES or None, mappings=mapping_list(scope),
+                      owners=_organizations(scope))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        owner = form.cleaned_data.get("organization")
         try:
             record = interactions_import_enqueue(
                 file=upload, file_name=upload.name, source=form.cleaned_data["source"],
                 mapping=form.cleaned_data["mapping"], by=request.user,
-                dry_run=form.cleaned_data["dry_run"], organizations=scope)
+                dry_run=form.cleaned_data["dry_run"], organizations=scope,
+                organization=owner.code if owner else None)
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
@@ -140,14 +150,17 @@ def _undo_refusal(record: InteractionImport) -> str:
 @require_http_methods(["GET", "POST"])
 def import_undo(request, pk: int):
     """Confirm (GET), then take the import's records out and put back what it replaced (POST)."""
-    _scope_or_403(request.user)
+    scope = _scope_or_403(request.user)
     record = import_for_user(request.user, pk)
     if request.method == "POST":
         if not record.can_undo:
             messages.error(request, _undo_refusal(record))
             return redirect("interactions:detail", pk=record.pk)
         try:
-            record, result = interactions_import_undo(import_id=record.pk, by=request.user)
+            record, result = interactions_import_undo(import_id=record.pk, by=request.user,
+                                                      scope=scope)
+        except PermissionDenied:
+            raise Http404 from None  # seen as one's own, but owned elsewhere: not there
         except ValidationError:
             record.refresh_from_db()
             messages.error(request, _undo_refusal(record))
@@ -168,21 +181,23 @@ def import_undo(request, pk: int):
 
 @login_required
 def mapping_index(request):
-    """Saved column mappings, by name."""
-    _scope_or_403(request.user)
-    return render(request, "interactions/mapping_list.html", {"mappings": mapping_list()})
+    """Saved column mappings of the organizations the user may import for, by name."""
+    scope = _scope_or_403(request.user)
+    return render(request, "interactions/mapping_list.html", {"mappings": mapping_list(scope)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def mapping_create(request):
     """Save how a source system's files read as records."""
-    _scope_or_403(request.user)
-    form = MappingForm(request.POST or None)
+    scope = _scope_or_403(request.user)
+    form = MappingForm(request.POST or None, organizations=_organizations(scope))
     if request.method == "POST" and form.is_valid():
         try:
             mapping = source_mapping_create(name=form.cleaned_data["name"],
-                                            source=form.cleaned_data["source"], by=request.user,
+                                            source=form.cleaned_data["source"],
+                                            organization=form.cleaned_data["organization"],
+                                            scope=scope, by=request.user,
                                             **form.mapping_fields())
         except ValidationError as error:
             add_validation_errors(form, error)
@@ -196,14 +211,17 @@ def mapping_create(request):
 @require_http_methods(["GET", "POST"])
 def mapping_edit(request, pk: int):
     """Change a saved mapping (imports already done keep what they stored)."""
-    _scope_or_403(request.user)
-    mapping = get_object_or_404(mapping_list(), pk=pk)
+    scope = _scope_or_403(request.user)
+    mapping = get_object_or_404(mapping_list(scope), pk=pk)
     # The form works on its own copy: the service compares the saved mapping with the changes.
-    form = MappingForm(request.POST or None, instance=get_object_or_404(mapping_list(), pk=pk))
+    form = MappingForm(request.POST or None, instance=get_object_or_404(mapping_list(scope), pk=pk),
+                       organizations=_organizations(scope))
     if request.method == "POST" and form.is_valid():
         try:
-            source_mapping_update(mapping=mapping, by=request.user,
-                                  source=form.cleaned_data["source"], **form.mapping_fields())
+            source_mapping_update(mapping=mapping, scope=scope, by=request.user,
+                                  source=form.cleaned_data["source"],
+                                  organization=form.cleaned_data["organization"],
+                                  **form.mapping_fields())
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

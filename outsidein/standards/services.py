@@ -3,13 +3,15 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from outsidein.accounts.models import Organization
+from outsidein.accounts.permissions import EDIT_SERVICES
+from outsidein.accounts.selectors import user_can
 from outsidein.common.audit import audit_record
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import VersionStatus
@@ -59,8 +61,17 @@ def service_create(*, organization: Organization, code: str, by=None, **fields) 
 
 @transaction.atomic
 def service_update(*, service: Service, by=None, **fields) -> list[str]:
-    """Change a service; returns the names of the fields that changed."""
+    """Change a service; returns the names of the fields that changed.
+
+    Moving it to another organization needs the edit-services permission over the new owner as
+    well as the current one (when a user makes the change; the command line has every right).
+    """
     _check_fields(fields, SERVICE_FIELDS | {"organization"})
+    target = fields.get("organization")
+    moving = by is not None and target is not None and target != service.organization
+    if moving and not (user_can(by, EDIT_SERVICES, service.organization)
+                       and user_can(by, EDIT_SERVICES, target)):
+        raise PermissionDenied(_("You may not move this service to that organization."))
     changes = {}
     for key, value in fields.items():
         before = getattr(service, key)

@@ -12,6 +12,7 @@ import os
 import queue
 import threading
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from outsidein.warehouse.journal import _claim, _fsync, _release
@@ -38,22 +40,32 @@ from outsidein.warehouse.partitions import (
 if TYPE_CHECKING:
     from outsidein.warehouse.store import InteractionStore
 
+_NONE = np.empty(0, dtype=np.int64)
+
 
 @dataclass(frozen=True)
 class WriteResult:
-    """Rows written: `stored` under new keys, `updated` replacing an earlier version."""
+    """Rows written: `stored` under new keys, `updated` replacing an earlier version.
+
+    `refused` holds (source line, record id) of staged rows that were not written because the
+    stored version of their key belongs to an organization outside the session's owners.
+    """
 
     stored: int
     updated: int
     partitions: tuple[str, ...] = ()
+    refused: tuple[tuple[int | None, str], ...] = ()
 
 
 class ImportSession:
     """An import's batches staged per partition, committed (or discarded) as one."""
 
-    def __init__(self, store: InteractionStore, import_id: int):
+    def __init__(self, store: InteractionStore, import_id: int, *,
+                 owners: Iterable[str] | None = None):
         self.store = store
         self.import_id = int(import_id)
+        # Organizations whose stored records this import may replace (None: any).
+        self.owners = None if owners is None else sorted(set(owners))
         self.name = f"import-{self.import_id}-{uuid.uuid4().hex}"
         self.folder = store.root / "_staging" / self.name
         self._claim = _claim(self.folder)
@@ -117,7 +129,7 @@ class ImportSession:
         self._close()
         with self.store._locked():
             plan = _Plan(self.store, self)
-        return WriteResult(self.rows - plan.updated, plan.updated, tuple(plan.partitions))
+        return plan.result()
 
     def commit(self) -> WriteResult:
         """Make every staged row visible, replacing earlier versions of the same keys."""
@@ -129,7 +141,7 @@ class ImportSession:
         crowded = [p for p in plan.partitions if len(store.files([p])) > store.compact_after_files]
         if crowded:
             store.compact(crowded)
-        return WriteResult(self.rows - plan.updated, plan.updated, tuple(plan.partitions))
+        return plan.result()
 
     def discard(self) -> None:
         """Forget whatever is still staged (all of it, unless committed)."""
@@ -178,75 +190,122 @@ class ImportSession:
 
 
 class _Plan:
-    """What a commit changes: repeats inside the import, and the live versions it replaces."""
+    """What a commit changes: repeats inside the import, the live versions it replaces, and
+    the keys it may not touch (their stored version belongs to an organization outside the
+    session's owners: every staged row of such a key is dropped and reported as refused)."""
 
     def __init__(self, store: InteractionStore, session: ImportSession):
         self.store = store
         self.session = session
         self.partitions = sorted(session._staged)
-        self.repeats: dict[str, np.ndarray] = {}
+        self.dropped: dict[str, np.ndarray] = {}
         self.replaced: dict[str, np.ndarray] = {}
+        self.refused: tuple[tuple[int | None, str], ...] = ()
         self.updated = 0
         if not session._staged:
             return
         staged = [str(p) for p in session._staged.values()]
         live = store.files()
         with store._connect(session.folder) as con:
+            con.execute("CREATE TEMP TABLE foreign_keys (source VARCHAR, record_id VARCHAR)")
+            if live:
+                con.execute("CREATE TEMP TABLE keys AS SELECT DISTINCT source, record_id "
+                            "FROM read_parquet(?)", [staged]).fetchall()
+                found = self._earlier_versions(con, live)
+                if session.owners is not None and found.num_rows:
+                    found = self._refuse_foreign(con, found, staged)
+                self.replaced = _positions(found.select(["filename", "file_row_number"]))
             # Keys seen more than once, by their hash (cheaper to group than the text; a
             # collision only sends a few more rows through the exact ranking below).
             con.execute("CREATE TEMP TABLE repeated AS SELECT hash(source, record_id) AS h "
                         "FROM read_parquet(?) GROUP BY h HAVING count(*) > 1", [staged]
                         ).fetchall()
+            repeats: dict[str, np.ndarray] = {}
             if con.execute("SELECT count(*) FROM repeated").fetchall()[0][0]:
                 # Inside one import the latest line wins; its earlier rows count as updates.
-                self.repeats = _positions(con.sql("""
+                repeats = _positions(con.sql("""
                     SELECT filename, file_row_number FROM (
                         SELECT filename, file_row_number, row_number() OVER (
                             PARTITION BY source, record_id ORDER BY source_line DESC NULLS LAST,
                             filename DESC, file_row_number DESC) AS rn
                         FROM read_parquet($staged, filename=true, file_row_number=true)
+                        ANTI JOIN foreign_keys USING (source, record_id)
                         WHERE hash(source, record_id) IN (SELECT h FROM repeated))
                     WHERE rn > 1""", params={"staged": staged}))
-            if live:
-                con.execute("CREATE TEMP TABLE keys AS SELECT DISTINCT source, record_id "
-                            "FROM read_parquet(?)", [staged]).fetchall()
-                self.replaced = self._earlier_versions(con, live)
-        self.updated = (sum(len(v) for v in self.repeats.values())
+            refused: dict[str, np.ndarray] = {}
+            if self.refused:
+                refused = _positions(con.sql("""
+                    SELECT filename, file_row_number
+                    FROM read_parquet($staged, filename=true, file_row_number=true)
+                    SEMI JOIN foreign_keys USING (source, record_id)""",
+                                             params={"staged": staged}))
+        self.dropped = {f: np.union1d(repeats.get(f, _NONE), refused.get(f, _NONE))
+                        for f in set(repeats) | set(refused)}
+        self.updated = (sum(len(v) for v in repeats.values())
                         + sum(len(v) for v in self.replaced.values()))
 
-    def _earlier_versions(self, con, live: list[Path]) -> dict[str, np.ndarray]:
-        """Where the stored versions of the import's keys are (file -> row positions)."""
+    def result(self) -> WriteResult:
+        """What the commit writes (or, for a dry run, would write)."""
+        stored = self.session.rows - self.updated - len(self.refused)
+        return WriteResult(stored, self.updated, tuple(self.partitions), self.refused)
+
+    def _earlier_versions(self, con, live: list[Path]) -> pa.Table:
+        """The stored versions of the import's keys: file, row position, key, organization."""
         touched = set(self.partitions)
         near = [str(f) for f in live if _partition_of(self.store.root, f) in touched]
         far = [str(f) for f in live if _partition_of(self.store.root, f) not in touched]
-        found = {}
+        found = []
         if near:
-            found = _positions(con.sql("""
-                SELECT filename, file_row_number
+            found.append(con.sql("""
+                SELECT filename, file_row_number, source, record_id, organization
                 FROM read_parquet($near, filename=true, file_row_number=true)
-                SEMI JOIN keys USING (source, record_id)""", params={"near": near}))
-        if far and self.store.find_moved:
+                SEMI JOIN keys USING (source, record_id)""", params={"near": near}
+                                 ).to_arrow_table())
+        # With owners to check, a moved record must be found even when the store skips the
+        # search for speed: otherwise another organization's key would be written twice.
+        if far and (self.store.find_moved or self.session.owners is not None):
             # A record whose start event or channel was corrected lives in another partition.
             # The key range lets DuckDB skip row groups by their statistics, so with ids that
             # grow over time this reads little; with random ids it reads the key columns.
             sources, low, high = con.execute(
                 "SELECT list(DISTINCT source), min(record_id), max(record_id) FROM keys"
             ).fetchall()[0]
-            moved = _positions(con.sql("""
-                SELECT filename, file_row_number
+            found.append(con.sql("""
+                SELECT filename, file_row_number, source, record_id, organization
                 FROM read_parquet($far, filename=true, file_row_number=true)
                 SEMI JOIN keys USING (source, record_id)
                 WHERE source IN (SELECT unnest($sources)) AND record_id BETWEEN $low AND $high
-                """, params={"far": far, "sources": sources, "low": low, "high": high}))
-            found.update(moved)
-        return found
+                """, params={"far": far, "sources": sources, "low": low, "high": high}
+                                 ).to_arrow_table())
+        if not found:
+            return pa.table({"filename": pa.array([], pa.string()),
+                             "file_row_number": pa.array([], pa.int64())})
+        return pa.concat_tables([t.cast(found[0].schema) for t in found])
 
+    def _refuse_foreign(self, con, found: pa.Table, staged: list[str]) -> pa.Table:
+        """Set aside the keys whose stored version belongs to an organization outside the
+        session's owners; returns the stored versions that may be replaced."""
+        owners = pa.array(self.session.owners, pa.string())
+        organization = found["organization"].cast(pa.string())
+        mine = pc.fill_null(pc.is_in(organization, owners), False)
+        foreign = found.filter(pc.invert(mine)).select(["source", "record_id"])
+        if foreign.num_rows == 0:
+            return found
+        con.register("foreign_found", foreign)
+        con.execute("INSERT INTO foreign_keys SELECT DISTINCT source, record_id "
+                    "FROM foreign_found").fetchall()
+        con.unregister("foreign_found")
+        self.refused = tuple(con.execute("""
+            SELECT source_line, record_id
+            FROM read_parquet(?) SEMI JOIN foreign_keys USING (source, record_id)
+            ORDER BY source_line NULLS LAST, record_id""", [staged]).fetchall())
+        return found.filter(mine)
 
     def operations(self) -> list[list[str]]:
         store, session = self.store, self.session
         ops: list[list[str]] = []
         for partition, path in sorted(session._staged.items()):
-            drop = self.repeats.get(str(path))
+            drop = self.dropped.get(str(path))
             if drop is None:
                 kept = [path]
             else:

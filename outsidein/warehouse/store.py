@@ -146,9 +146,14 @@ class InteractionStore(Journaled):
     # ---- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def session(self, import_id: int) -> Iterator["ImportSession"]:
-        """Stage an import's batches; nothing is visible until `commit()`, then all of it."""
-        session = ImportSession(self, import_id)
+    def session(self, import_id: int, *,
+                owners: Iterable[str] | None = None) -> Iterator["ImportSession"]:
+        """Stage an import's batches; nothing is visible until `commit()`, then all of it.
+
+        With `owners` (organization codes), a staged record whose stored version belongs to any
+        other organization is refused at commit, not written: see `WriteResult.refused`.
+        """
+        session = ImportSession(self, import_id, owners=owners)
         try:
             yield session
         finally:

@@ -38,3 +38,43 @@ def test_no_membership_no_scope():
     factories.province()
     nobody = factories.person("nobody")
     assert not organizations_for_user(nobody).exists()
+
+
+def test_a_role_on_an_organization_saved_without_the_services_grants_nothing():
+    from outsidein.accounts.models import Membership, Organization, OrgKind
+
+    gov = factories.province()
+    health = factories.ministry(gov, "health")
+    # Saved directly (as the admin site once did): no tree path.
+    orphan = Organization.objects.create(code="orphan", name_en="Orphan", name_fr="Orphelin",
+                                         kind=OrgKind.MINISTRY, parent=gov,
+                                         level_of_government="provincial")
+    assert orphan.path == ""
+    user = factories.person("orphaned")
+    Membership.objects.create(user=user, organization=orphan, role=Role.ADMINISTRATOR)
+    assert not organizations_for_user(user).exists()
+    assert not user_can(user, VIEW, health)
+    assert not user_can(user, VIEW, orphan)
+    # A damaged path (not ending with the node's own id) fails closed too.
+    Organization.objects.filter(pk=orphan.pk).update(path=gov.path)
+    orphan.refresh_from_db()
+    assert not organizations_for_user(user).exists()
+    assert not user_can(user, VIEW, gov)
+
+
+def test_an_organization_added_through_the_admin_site_gets_its_place_in_the_tree(client):
+    from outsidein.accounts.models import Organization
+
+    gov = factories.province()
+    admin = factories.person("root")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post("/admin/accounts/organization/add/", {
+        "code": "parks", "name_en": "Parks", "name_fr": "Parcs", "kind": "ministry",
+        "parent": gov.pk, "level_of_government": "provincial", "client_types": "[]"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    parks = Organization.objects.get(code="parks")
+    assert parks.path == f"{gov.path}{parks.pk}/"
+    lead = factories.person("lead", parks, Role.QUALITY_LEAD)
+    assert set(organizations_for_user(lead)) == {parks}

@@ -80,7 +80,7 @@ def test_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no column holds record_id" in err and "nothing was stored" in err
     assert main(["import", str(path), "--source", "acd", "--mapping", "nope"]) == 1
-    assert "No saved mapping named 'nope'" in capsys.readouterr().err
+    assert "No saved mapping named “nope”" in capsys.readouterr().err
 
 
 def test_a_mapping_saved_from_json_then_used_by_its_source(tmp_path, capsys):

@@ -281,7 +281,8 @@ def test_a_mapping_is_created_listed_and_offered_on_the_import_form(world):
     client = world["client"]
     client.force_login(world["analyst"])
     response = client.post("/staff/imports/mappings/new/", {
-        "name": "acd-toronto", "source": "acd", "description": "Toronto ACD export",
+        "name": "acd-toronto", "organization": "tor-cc", "source": "acd",
+        "description": "Toronto ACD export",
         "column_map": '{"Call ID": "record_id", "Answered": "answered_at"}',
         "constants": '{"organization": "tor-cc"}', "timestamp_format": "%d/%m/%Y %H:%M",
         "time_zone": "America/Toronto", "channel": "telephone"})
@@ -319,6 +320,7 @@ def test_mapping_errors_show_next_to_their_fields(world):
 
 def test_editing_a_mapping_keeps_its_name_and_audits_the_change(world):
     mapping = source_mapping_create(name="acd-ottawa", source="acd",
+                                    organization=world["lead"].memberships.get().organization,
                                     column_map={"Call ID": "record_id"})
     client = world["client"]
     client.force_login(world["lead"])
@@ -326,10 +328,12 @@ def test_editing_a_mapping_keeps_its_name_and_audits_the_change(world):
     assert "Edit mapping acd-ottawa" in page and 'name="name"' not in page
     assert "{&quot;Call ID&quot;: &quot;record_id&quot;}" in page
     invalid = client.post(f"/staff/imports/mappings/{mapping.pk}/edit/", {
-        "source": "acd", "column_map": "[1, 2]", "time_zone": "America/Toronto"})
+        "organization": "tor-cc", "source": "acd", "column_map": "[1, 2]",
+        "time_zone": "America/Toronto"})
     assert "A mapping of file column names to field names." in text_of(invalid)
     response = client.post(f"/staff/imports/mappings/{mapping.pk}/edit/", {
-        "source": "acd", "column_map": '{"Call ID": "record_id", "Rings": "rings"}',
+        "organization": "tor-cc", "source": "acd",
+        "column_map": '{"Call ID": "record_id", "Rings": "rings"}',
         "time_zone": "America/Toronto"})
     assert response.status_code == 302
     mapping.refresh_from_db()

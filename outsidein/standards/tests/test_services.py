@@ -104,3 +104,22 @@ def test_discarding_a_draft_keeps_published_history(svc):
     standard_revise(standard=v1.standard, threshold=Decimal(9))
     standard_discard_draft(standard=v1.standard)
     assert list(v1.standard.versions.values_list("number", flat=True)) == [1]
+
+
+def test_moving_a_service_needs_rights_over_its_new_organization_too():
+    from django.core.exceptions import PermissionDenied
+
+    from outsidein.accounts.models import Role
+    from outsidein.standards.services import service_update
+
+    gov = factories.province()
+    health = factories.ministry(gov, "health")
+    transport = factories.ministry(gov, "transport")
+    svc = factories.service(health, code="H1")
+    lead = factories.person("lead", health, Role.QUALITY_LEAD)
+    with pytest.raises(PermissionDenied):
+        service_update(service=svc, by=lead, organization=transport)
+    svc.refresh_from_db()
+    assert svc.organization == health
+    both = factories.person("both", gov, Role.QUALITY_LEAD)
+    assert service_update(service=svc, by=both, organization=transport) == ["organization"]

@@ -253,3 +253,23 @@ def test_two_imports_staged_at_once_both_land(store):
     assert (result.stored, result.updated) == (25, 25)
     assert store.count() == 75
     assert {r for i, r in rings_by_id(store).items() if int(i) >= 25} == {7}
+
+
+def with_organization(table: pa.Table, organization: str) -> pa.Table:
+    return table.append_column("organization", pa.array([organization] * table.num_rows))
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_session_with_owners_refuses_keys_held_by_anyone_else(store, dry_run):
+    store.write_batch(with_organization(calls([1, 2], rings=3), "north"), import_id=1)
+    with store.session(2, owners=["south"]) as session:
+        session.add(with_organization(calls([1, 3], rings=5, lines=[7, 8]), "south"))
+        result = session.preview() if dry_run else session.commit()
+    assert (result.stored, result.updated, result.refused) == (1, 0, ((7, "1"),))
+    if not dry_run:
+        assert rings_by_id(store) == {"1": 3, "2": 3, "3": 5}
+    # Its own records it may replace, repeats inside the import still resolve.
+    with store.session(3, owners=["south", "north"]) as session:
+        session.add(with_organization(calls([1, 1], rings=4, lines=[2, 3]), "south"))
+        result = session.commit()
+    assert (result.stored, result.updated, result.refused) == (0, 2, ())

@@ -18,6 +18,9 @@ class Command(BaseCommand):
                             help="with undo: the import to undo; with mapping: the JSON file")
         parser.add_argument("--source", help="name of the source system the records come from")
         parser.add_argument("--mapping", help="saved column mapping (default: the source's)")
+        parser.add_argument("--organization", metavar="CODE",
+                            help="organization that owns a source imported for the first time "
+                                 "(default: the organization tree's root)")
         parser.add_argument("--dry-run", action="store_true",
                             help="check and count everything, store nothing")
         parser.add_argument("--yes", action="store_true",
@@ -26,7 +29,7 @@ class Command(BaseCommand):
                             help="rows read at a time (bounds memory; default 250,000)")
 
     def handle(self, *args, file, import_id, source, mapping, dry_run, yes, batch_rows,
-               **options):
+               organization=None, **options):
         if file == "undo" and import_id is not None:
             return self._undo(import_id, yes=yes)
         if file == "mapping" and import_id is not None:
@@ -36,10 +39,10 @@ class Command(BaseCommand):
         if not source:
             raise CommandError("--source is required: the source system the records come from")
         return self._import(Path(file), source=source, mapping=mapping, dry_run=dry_run,
-                            batch_rows=batch_rows)
+                            batch_rows=batch_rows, organization=organization)
 
     def _import(self, path: Path, *, source: str, mapping: str | None, dry_run: bool,
-                batch_rows: int | None) -> None:
+                batch_rows: int | None, organization: str | None = None) -> None:
         from outsidein.interactions.readers import DEFAULT_BATCH_ROWS
         from outsidein.interactions.services import ImportFailed, interactions_import
 
@@ -49,7 +52,8 @@ class Command(BaseCommand):
         try:
             report = interactions_import(path=path, source=source, mapping=mapping,
                                          dry_run=dry_run, progress=bar.update,
-                                         batch_rows=batch_rows or DEFAULT_BATCH_ROWS)
+                                         batch_rows=batch_rows or DEFAULT_BATCH_ROWS,
+                                         organization=organization)
         except ImportFailed as exc:
             raise CommandError(f"{path}: {exc} (nothing was stored)") from None
         except ValidationError as exc:
@@ -114,11 +118,18 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: not a readable JSON file ({exc})") from None
         if not isinstance(data, dict) or not data.get("name") or not data.get("source"):
             raise CommandError(f"{path}: a JSON object with at least a name and a source")
-        unknown = set(data) - MAPPING_FIELDS - {"name", "source"}
+        unknown = set(data) - MAPPING_FIELDS - {"name", "source", "organization"}
         if unknown:
             raise CommandError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (known: "
-                               f"name, source, {', '.join(sorted(MAPPING_FIELDS))})")
+                               f"name, source, organization, {', '.join(sorted(MAPPING_FIELDS))})")
         name = data.pop("name")
+        if data.get("organization"):
+            from outsidein.accounts.models import Organization
+
+            code = data.pop("organization")
+            data["organization"] = Organization.objects.filter(code=code).first()
+            if data["organization"] is None:
+                raise CommandError(f"{path}: no organization with the code {code!r}")
         existing = SourceMapping.objects.filter(name=name).first()
         try:
             if existing is None:
