@@ -189,3 +189,10 @@ def test_the_standards_import_report_is_safe(world, tmp_path):
     rows = _cells(report.read_text(encoding="utf-8-sig"))
     assert len(rows) > 1
     _assert_safe(rows, expected=())
+
+
+def test_the_open_data_page_says_why_some_cells_have_an_apostrophe(client):
+    english = client.get("/en/open-data/").content.decode()
+    french = client.get("/fr/open-data/").content.decode()
+    assert "so that spreadsheets show it as text instead of running it as a formula" in english
+    assert "pour que les tableurs l'affichent comme du texte" in french
