@@ -13,11 +13,11 @@ so the two files cannot drift apart. What is published:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
 
+from outsidein.common.spreadsheet_safe import SafeCsvWriter
 from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
 from outsidein.standards.gc_common import owner_title
 from outsidein.standards.gc_standards.layout import COLUMNS
@@ -94,9 +94,10 @@ def open_data_rows(base_url: str = "") -> list[dict[str, str]]:
 
 
 def open_data_csv(base_url: str = "") -> str:
-    """The rows as CSV text: the publisher's header and column order, CRLF line ends."""
+    """The rows as CSV text: the publisher's header and column order, CRLF line ends, and
+    formula-like cells neutralized for spreadsheets (the JSON file has every value as stored)."""
     stream = io.StringIO()
-    writer = csv.writer(stream)
+    writer = SafeCsvWriter(stream)
     writer.writerow(COLUMNS)
     for row in open_data_rows(base_url):
         writer.writerow([row[c] for c in COLUMNS])

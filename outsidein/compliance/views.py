@@ -4,12 +4,11 @@ guarantee breaches. Every page reads only the user's organizations; others' resu
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats
 from django.utils.safestring import mark_safe
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from outsidein.accounts.selectors import organizations_for_user
+from outsidein.common.spreadsheet_safe import csv_download
 from outsidein.compliance import breaches as breach_figures
 from outsidein.compliance import records as record_reads
 from outsidein.compliance.charts import ChartText, TrendPoint, trend_chart_svg
@@ -316,24 +316,6 @@ def result_records(request, pk: int):
     return render(request, "compliance/records.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(filename: str, header, rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def result_records_csv(request, pk: int):
     """The same records as CSV (every page), for the same filter."""
@@ -345,8 +327,7 @@ def result_records_csv(request, pk: int):
         table = reader.rows(record_reads.with_status(cell, status))
     factor = record_reads.unit_factor(result.elapsed_unit)
     name = f"records-{result.pk}{'-' + status if status else ''}.csv"
-    return _csv_response(name, record_reads.CSV_COLUMNS,
-                         record_reads.csv_rows(table, factor))
+    return csv_download(name, record_reads.CSV_COLUMNS, record_reads.csv_rows(table, factor))
 
 
 # ---- at risk ---------------------------------------------------------------------------------
@@ -419,5 +400,5 @@ def guarantee_breaches(request, pk: int):
 def guarantee_breaches_csv(request, pk: int):
     """Every breach of the guarantee with the refund owed, for finance."""
     standard, _form, _kind, report = _breach_report(request, pk)
-    return _csv_response(f"breaches-{standard.code}.csv", breach_figures.CSV_COLUMNS,
-                         (b.csv_row() for b in report.breaches))
+    return csv_download(f"breaches-{standard.code}.csv", breach_figures.CSV_COLUMNS,
+                        (b.csv_row() for b in report.breaches))

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from outsidein.common.rejects import Reject
+from outsidein.common.spreadsheet_safe import safe_arrow_table
 from outsidein.interactions.validation import REJECT_SCHEMA
 
 # Rejects kept in memory for the closing summary; the report file holds all of them.
@@ -54,7 +55,12 @@ class ImportReport:
 
 
 class RejectWriter:
-    """Appends reject lines to a CSV file as batches are checked; keeps the first few."""
+    """Appends reject lines to a CSV file as batches are checked; keeps the first few.
+
+    The file is offered for download and opened in spreadsheets, and its values are whatever the
+    source file held: formula-like ones are neutralized as written (common.spreadsheet_safe).
+    The sample keeps the values as read, for the closing summary.
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -66,7 +72,7 @@ class RejectWriter:
     def write(self, rejects: pa.Table) -> None:
         if rejects.num_rows == 0:
             return
-        self._writer.write_table(rejects)
+        self._writer.write_table(safe_arrow_table(rejects))
         self.count += rejects.num_rows
         if len(self.sample) < SAMPLE_REJECTS:
             for row in rejects.slice(0, SAMPLE_REJECTS - len(self.sample)).to_pylist():

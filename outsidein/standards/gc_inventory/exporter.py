@@ -44,6 +44,8 @@ def inventory_export_gc(*, file: str | Path | IO[str],
 
 
 def _write_rows(stream: IO[str], services) -> int:
+    # A plain writer on purpose: this is the publisher's interchange file, read back by programs
+    # (theirs and our import), and the publisher's own values start with "-" (decision 0010).
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     written = 0

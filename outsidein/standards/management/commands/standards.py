@@ -6,12 +6,12 @@ volumes, performance above 1, ...): those are facts about the file, reported and
 failures. 1 when the file cannot be read or a row was rejected (the other rows are stored).
 """
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from outsidein.accounts.models import Organization
+from outsidein.common.spreadsheet_safe import SafeCsvWriter
 from outsidein.compliance.models import ResultSource
 from outsidein.standards.management.progress import row_progress
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
 
 def _write_report(path: Path, report) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = SafeCsvWriter(stream)  # a report for people: values are the file's own
         writer.writerow(["line", "record_key", "kind", "code", "field", "value", "message"])
         for reject in report.rejects:
             writer.writerow([reject.line, "", "rejected", "", reject.field, reject.value,
