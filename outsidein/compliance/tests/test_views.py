@@ -114,7 +114,9 @@ def test_dashboard_shows_share_interval_target_volume_chart_and_table(world):
     # The chart: server-rendered SVG with its title and description, and the data table.
     assert body.count("<svg") >= 1 and "<title id=" in body and "<desc id=" in body
     assert "Data behind the chart" in text
-    assert f'href="/staff/compliance/results/{mail.pk}/records/"' in body
+    # The drill-down link names what the result measures: version, organization, period, channel.
+    assert (f'href="/staff/compliance/results/{world["version"].pk}/o1/2025-06/records/'
+            '?channel=mail"') in body
     # Nothing of the other ministry.
     assert "Ministry Two" not in text and "M2-MAIL" not in text
 
@@ -164,12 +166,12 @@ def test_a_user_sees_only_their_organizations_results(world):
     text = text_of(client.get("/staff/compliance/"))
     assert "Ministry One" not in text and "Office o1" not in text
     mail = june(world["version"], world["o1"])
-    for url in (f"/staff/compliance/results/{mail.pk}/records/",
-                f"/staff/compliance/results/{mail.pk}/records.csv",
-                f"/staff/compliance/results/{mail.pk}/records/?status=missed"):
+    for url in (mail.records_url, mail.records_csv_url, mail.address.url(status="missed"),
+                f"/staff/compliance/results/{mail.pk}/records/",
+                f"/staff/compliance/results/{mail.pk}/records.csv"):
         assert client.get(url).status_code == 404, url
     theirs = june(world["other"], world["o2"])
-    assert client.get(f"/staff/compliance/results/{theirs.pk}/records/").status_code == 200
+    assert client.get(theirs.records_url).status_code == 200
 
 
 def test_pages_need_a_signed_in_user(world):
@@ -183,14 +185,13 @@ def test_drill_down_lists_the_records_of_the_share_a_page_at_a_time(world):
     client = world["client"]
     client.force_login(world["lead1"])
     mail = june(world["version"], world["o1"])
-    url = f"/staff/compliance/results/{mail.pk}/records/"
-    text = text_of(client.get(url))
+    text = text_of(client.get(mail.records_url))
     assert "60 records: 55 met, 4 missed, 1 excluded, 0 pending." in text
     assert "Page 1 of 2" in text
-    second = client.get(url, {"page": 2})
+    second = client.get(mail.address.url(page="2"))
     assert "Page 2 of 2" in text_of(second)
     assert text_of(second).count("test / ") == 10
-    missed = text_of(client.get(url, {"status": "missed"}))
+    missed = text_of(client.get(mail.address.url(status="missed")))
     assert all(f"test / late{i}" in missed for i in range(3)) and "test / open1" in missed
     assert "test / ok00" not in missed and "Page 1 of" not in missed
 
@@ -199,7 +200,7 @@ def test_drill_down_csv_holds_every_record_of_the_filter(world):
     client = world["client"]
     client.force_login(world["lead1"])
     mail = june(world["version"], world["o1"])
-    everything = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv"))
+    everything = csv_rows(client.get(mail.records_csv_url))
     assert len(everything) == 60
     assert list(everything[0]) == list(records.CSV_COLUMNS)
     by_id = {row["record_id"]: row for row in everything}
@@ -219,8 +220,7 @@ def test_drill_down_csv_holds_every_record_of_the_filter(world):
     met = sum(1 for r in everything if r["status"] == "met")
     missed = sum(1 for r in everything if r["status"] == "missed")
     assert (met, met + missed) == (mail.meeting, mail.total)
-    excluded = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv",
-                                   {"status": "excluded"}))
+    excluded = csv_rows(client.get(mail.address.url("records_csv", status="excluded")))
     assert [r["record_id"] for r in excluded] == ["strike1"]
 
 
@@ -231,10 +231,12 @@ def test_reported_results_have_no_records_to_show(world):
         version=world["version"], organization=world["m1"], period_kind=PeriodKind.FISCAL_YEAR,
         period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31),
         source=ResultSource.REPORTED, total=10, meeting=9, share=0.9)
-    page = client.get(f"/staff/compliance/results/{reported.pk}/records/")
+    assert reported.records_url == (f"/staff/compliance/results/{world['version'].pk}/m1/"
+                                    "FY2024-25/records/?source=reported")
+    page = client.get(reported.records_url)
     assert page.status_code == 200
     assert "there are no interaction records behind them" in text_of(page)
-    assert client.get(f"/staff/compliance/results/{reported.pk}/records.csv").status_code == 404
+    assert client.get(reported.records_csv_url).status_code == 404
 
 
 # ---- at risk ---------------------------------------------------------------------------------
