@@ -126,8 +126,7 @@ def _records_csv(world) -> list[list[str]]:
     result = ComplianceResult.objects.get(version=world["version"], organization=world["m1"],
                                           channel="online", period_kind=PeriodKind.MONTH,
                                           period_start=dt.date(2025, 6, 1))
-    return _cells(_body(world["client"].get(
-        f"/staff/compliance/results/{result.pk}/records.csv")))
+    return _cells(_body(world["client"].get(result.address.url("records_csv"))))
 
 
 def _breaches_csv(world) -> list[list[str]]:

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from outsidein.accounts.selectors import organizations_for_user
-from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
-from outsidein.compliance.periods import period_of
+from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultAddress, ResultSource
+from outsidein.compliance.periods import parse_period, period_of
 
 # How many periods of each kind a trend shows (the latest ones).
 TREND_LENGTH: dict[str, int] = {
@@ -65,6 +66,30 @@ def result_for_user(user, pk: int) -> ComplianceResult:
     """One result in the user's scope, or 404 (never a 403: others' results do not exist)."""
     return get_object_or_404(results_for_user(user).select_related(
         "version__standard", "organization", "service"), pk=pk)
+
+
+def result_at_address(*, user, address: ResultAddress) -> ComplianceResult:
+    """The result an address names, in the user's scope, or 404 (also for a malformed address)."""
+    try:
+        period = parse_period(address.period)
+    except ValueError:
+        raise Http404 from None
+    if period.kind not in PeriodKind.values or address.source not in ResultSource.values:
+        raise Http404
+    results = results_for_user(user).filter(
+        version_id=address.version_id, organization__code=address.organization,
+        period_kind=period.kind, period_start=period.start, channel=address.channel,
+        source=address.source)
+    if address.service:
+        results = results.filter(service__slug=address.service)
+    else:
+        results = results.filter(service__isnull=True)
+    # One row per cell (the engine matches cells before writing); pk only makes this certain.
+    result = (results.select_related("version__standard", "organization", "service")
+              .order_by("pk").first())
+    if result is None:
+        raise Http404
+    return result
 
 
 def period_label(kind: str, start: dt.date) -> str:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outsidein.compliance.models import PeriodKind
+from outsidein.compliance.models import ADDRESS_PARAMETERS, PeriodKind
 
 SELECT = {"class": "ontario-input ontario-dropdown"}
 INPUT = {"class": "ontario-input"}
@@ -45,6 +45,14 @@ class RecordFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Show"), required=False, choices=RECORD_FILTERS,
                                widget=forms.Select(attrs=SELECT))
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # The result's service, channel and source are part of its address (query parameters):
+        # filtering must keep them, and a GET form sends only its own fields.
+        for name in ADDRESS_PARAMETERS:
+            if data and data.get(name):
+                self.fields[name] = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class AtRiskForm(forms.Form):

@@ -1,8 +1,17 @@
 """Compliance results: one row per standard version, unit, service, channel and period."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+
+from outsidein.compliance.periods import period_of
 
 
 class PeriodKind(models.TextChoices):
@@ -22,6 +31,47 @@ class TargetMet(models.TextChoices):
 class ResultSource(models.TextChoices):
     ENGINE = "engine", _("Computed from interaction records")
     REPORTED = "reported", _("Reported volumes (imported)")
+
+
+# Query parameters of an address (beyond its path); absent means blank (none, every channel) or
+# the engine's result.
+ADDRESS_PARAMETERS = ("service", "channel", "source")
+
+
+@dataclass(frozen=True)
+class ResultAddress:
+    """What a result measures, which names it in links: a recompute replaces the row, not this.
+
+    A standard version (measured versions are never deleted), an organization's code, a period
+    label (2025-06-02, 2025-W23, 2025-06, 2025-Q2, FY2025-26), a service's slug (blank: the
+    result without a service), a channel (blank: every channel) and the source of the figures.
+    """
+
+    version_id: int
+    organization: str
+    period: str
+    service: str = ""
+    channel: str = ""
+    source: str = ResultSource.ENGINE.value
+
+    @classmethod
+    def from_request(cls, *, version_id: int, organization: str, period: str,
+                     query: Mapping[str, str]) -> ResultAddress:
+        """The address of a request's path parts and query (`service`, `channel`, `source`)."""
+        return cls(version_id=version_id, organization=organization, period=period,
+                   service=query.get("service", ""), channel=query.get("channel", ""),
+                   source=query.get("source", "") or ResultSource.ENGINE.value)
+
+    def url(self, name: str = "records", **extra: str) -> str:
+        """The address of a compliance page ("records" or "records_csv"), with extra parameters
+        (a filter) after the address's own; blank ones are left out."""
+        path = reverse(f"compliance:{name}", kwargs={
+            "version_id": self.version_id, "organization": self.organization,
+            "period": self.period})
+        query = {"service": self.service, "channel": self.channel,
+                 "source": "" if self.source == ResultSource.ENGINE else self.source, **extra}
+        query = {key: value for key, value in query.items() if value not in ("", None)}
+        return f"{path}?{urlencode(query)}" if query else path
 
 
 class ComplianceResult(models.Model):
@@ -70,6 +120,25 @@ class ComplianceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.organization.code} {self.period_kind} {self.period_start}"
+
+    @property
+    def address(self) -> ResultAddress:
+        """What this result measures (reads the organization and service: select them)."""
+        return ResultAddress(
+            version_id=self.version_id, organization=self.organization.code,
+            period=period_of(self.period_kind, self.period_start).label,
+            service=self.service.slug if self.service_id else "", channel=self.channel,
+            source=self.source)
+
+    @property
+    def records_url(self) -> str:
+        """The stable link to the records behind this result."""
+        return self.address.url("records")
+
+    @property
+    def records_csv_url(self) -> str:
+        """The stable link to the same records as CSV."""
+        return self.address.url("records_csv")
 
 
 class DataQualityFinding(models.Model):

@@ -4,12 +4,13 @@ guarantee breaches. Every page reads only the user's organizations; others' resu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from outsidein.compliance.dashboard_selectors import (
     Trend,
     dashboard_trends,
     period_label,
+    result_at_address,
     result_for_user,
     results_for_user,
 )
@@ -33,7 +35,7 @@ from outsidein.compliance.forms import (
     DashboardFilterForm,
     RecordFilterForm,
 )
-from outsidein.compliance.models import PeriodKind, ResultSource, TargetMet
+from outsidein.compliance.models import PeriodKind, ResultAddress, ResultSource, TargetMet
 from outsidein.standards.models import Service, ServiceStandard
 from outsidein.standards.vocabulary import Unit
 
@@ -297,13 +299,21 @@ def _record_view(row: dict, unit: str) -> dict:
     return row
 
 
+def _addressed_result(request, version_id: int, organization: str, period: str):
+    address = ResultAddress.from_request(version_id=version_id, organization=organization,
+                                         period=period, query=request.GET)
+    return result_at_address(user=request.user, address=address)
+
+
 @login_required
-def result_records(request, pk: int):
+def result_records(request, version_id: int, organization: str, period: str):
     """The records behind one result, a page at a time, filtered by outcome."""
-    result = result_for_user(request.user, pk)
+    result = _addressed_result(request, version_id, organization, period)
     status = _status_filter(request)
-    context = {"result": result, "row": result_row(result), "form": RecordFilterForm(request.GET or None),
-               "status": status, "counts": None, "page": None, "columns": record_columns()}
+    context = {"result": result, "row": result_row(result),
+               "form": RecordFilterForm(request.GET or None), "status": status,
+               "csv_url": result.address.url("records_csv", status=status),
+               "counts": None, "page": None, "columns": record_columns()}
     if result.source == ResultSource.ENGINE:
         with record_reads.cell_reader(result) as (reader, cell):
             counts = reader.counts(cell)
@@ -316,18 +326,48 @@ def result_records(request, pk: int):
     return render(request, "compliance/records.html", context)
 
 
+def _kept(request, *names: str) -> dict[str, str]:
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
+
+
 @login_required
-def result_records_csv(request, pk: int):
-    """The same records as CSV (every page), for the same filter."""
+def result_records_by_id(request, pk: int):
+    """A link of before stable addresses: to the result's address while its row lasts, else 404."""
     result = result_for_user(request.user, pk)
+    return redirect(result.address.url("records", **_kept(request, "status", "page")))
+
+
+@login_required
+def result_records_csv(request, version_id: int, organization: str, period: str):
+    """The same records as CSV (every page), for the same filter."""
+    result = _addressed_result(request, version_id, organization, period)
     if result.source != ResultSource.ENGINE:
         raise Http404
     status = _status_filter(request)
     with record_reads.cell_reader(result) as (reader, cell):
         table = reader.rows(record_reads.with_status(cell, status))
     factor = record_reads.unit_factor(result.elapsed_unit)
-    name = f"records-{result.pk}{'-' + status if status else ''}.csv"
-    return csv_download(name, record_reads.CSV_COLUMNS, record_reads.csv_rows(table, factor))
+    return csv_download(records_filename(result, status), record_reads.CSV_COLUMNS,
+                        record_reads.csv_rows(table, factor))
+
+
+def records_filename(result, status: str) -> str:
+    """records-CSS-MAIL-RESPONSE-v1-o1-2025-06-mail-missed.csv: what the file holds, as the
+    address names it (blank parts left out)."""
+    address = result.address
+    parts = ["records", result.version.standard.code, f"v{result.version.number}",
+             address.organization, address.period, address.service, address.channel,
+             "" if result.source == ResultSource.ENGINE else result.source, status]
+    name = "-".join(p for p in parts if p)
+    # A standard's code is free text: keep the file name to characters every system accepts.
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) + ".csv"
+
+
+@login_required
+def result_records_csv_by_id(request, pk: int):
+    """A CSV link of before stable addresses: to the result's address while its row lasts."""
+    result = result_for_user(request.user, pk)
+    return redirect(result.address.url("records_csv", **_kept(request, "status")))
 
 
 # ---- at risk ---------------------------------------------------------------------------------

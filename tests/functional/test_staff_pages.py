@@ -70,7 +70,8 @@ def build_world() -> SimpleNamespace:
     assert drill.total > RECORDS_PER_PAGE
     return SimpleNamespace(licence=licence, online=online, guaranteed=guaranteed,
                            calendar=BusinessCalendar.objects.get(name="Northtown office"),
-                           result=drill)
+                           result=drill, records=drill.records_url,
+                           records_filter_error=drill.address.url(status="lost"))
 
 
 @pytest.fixture(autouse=True)
@@ -173,8 +174,8 @@ STAFF_PAGES = {
     "calendars": "/staff/calendars/",
     "calendar-year": "/staff/calendars/{w.calendar.pk}/?year=2025",
     "compliance": "/staff/compliance/",
-    "records": "/staff/compliance/results/{w.result.pk}/records/",
-    "records-filter-error": "/staff/compliance/results/{w.result.pk}/records/?status=lost",
+    "records": "{w.records}",
+    "records-filter-error": "{w.records_filter_error}",
     "at-risk": "/staff/compliance/at-risk/?hours=40",
     "guarantees": "/staff/compliance/guarantees/",
     "breaches": "/staff/compliance/guarantees/{w.guaranteed.pk}/",

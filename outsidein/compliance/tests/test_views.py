@@ -7,6 +7,7 @@ each stored share was computed from.
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from decimal import Decimal
@@ -80,9 +81,10 @@ def world(db, tmp_path, client):
                    lead2=lead2, client=client, root=root)
 
 
-def june(version, organization, channel="mail"):
+def june(version, organization, channel="mail", service=None):
     return ComplianceResult.objects.get(version=version, organization=organization,
-                                        channel=channel, period_kind=PeriodKind.MONTH,
+                                        channel=channel, service=service,
+                                        period_kind=PeriodKind.MONTH,
                                         period_start=dt.date(2025, 6, 1))
 
 
@@ -114,7 +116,9 @@ def test_dashboard_shows_share_interval_target_volume_chart_and_table(world):
     # The chart: server-rendered SVG with its title and description, and the data table.
     assert body.count("<svg") >= 1 and "<title id=" in body and "<desc id=" in body
     assert "Data behind the chart" in text
-    assert f'href="/staff/compliance/results/{mail.pk}/records/"' in body
+    # The drill-down link names what the result measures: version, organization, period, channel.
+    assert (f'href="/staff/compliance/results/{world["version"].pk}/o1/2025-06/records/'
+            '?channel=mail"') in body
     # Nothing of the other ministry.
     assert "Ministry Two" not in text and "M2-MAIL" not in text
 
@@ -164,12 +168,12 @@ def test_a_user_sees_only_their_organizations_results(world):
     text = text_of(client.get("/staff/compliance/"))
     assert "Ministry One" not in text and "Office o1" not in text
     mail = june(world["version"], world["o1"])
-    for url in (f"/staff/compliance/results/{mail.pk}/records/",
-                f"/staff/compliance/results/{mail.pk}/records.csv",
-                f"/staff/compliance/results/{mail.pk}/records/?status=missed"):
+    for url in (mail.records_url, mail.records_csv_url, mail.address.url(status="missed"),
+                f"/staff/compliance/results/{mail.pk}/records/",
+                f"/staff/compliance/results/{mail.pk}/records.csv"):
         assert client.get(url).status_code == 404, url
     theirs = june(world["other"], world["o2"])
-    assert client.get(f"/staff/compliance/results/{theirs.pk}/records/").status_code == 200
+    assert client.get(theirs.records_url).status_code == 200
 
 
 def test_pages_need_a_signed_in_user(world):
@@ -183,14 +187,13 @@ def test_drill_down_lists_the_records_of_the_share_a_page_at_a_time(world):
     client = world["client"]
     client.force_login(world["lead1"])
     mail = june(world["version"], world["o1"])
-    url = f"/staff/compliance/results/{mail.pk}/records/"
-    text = text_of(client.get(url))
+    text = text_of(client.get(mail.records_url))
     assert "60 records: 55 met, 4 missed, 1 excluded, 0 pending." in text
     assert "Page 1 of 2" in text
-    second = client.get(url, {"page": 2})
+    second = client.get(mail.address.url(page="2"))
     assert "Page 2 of 2" in text_of(second)
     assert text_of(second).count("test / ") == 10
-    missed = text_of(client.get(url, {"status": "missed"}))
+    missed = text_of(client.get(mail.address.url(status="missed")))
     assert all(f"test / late{i}" in missed for i in range(3)) and "test / open1" in missed
     assert "test / ok00" not in missed and "Page 1 of" not in missed
 
@@ -199,7 +202,7 @@ def test_drill_down_csv_holds_every_record_of_the_filter(world):
     client = world["client"]
     client.force_login(world["lead1"])
     mail = june(world["version"], world["o1"])
-    everything = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv"))
+    everything = csv_rows(client.get(mail.records_csv_url))
     assert len(everything) == 60
     assert list(everything[0]) == list(records.CSV_COLUMNS)
     by_id = {row["record_id"]: row for row in everything}
@@ -219,8 +222,7 @@ def test_drill_down_csv_holds_every_record_of_the_filter(world):
     met = sum(1 for r in everything if r["status"] == "met")
     missed = sum(1 for r in everything if r["status"] == "missed")
     assert (met, met + missed) == (mail.meeting, mail.total)
-    excluded = csv_rows(client.get(f"/staff/compliance/results/{mail.pk}/records.csv",
-                                   {"status": "excluded"}))
+    excluded = csv_rows(client.get(mail.address.url("records_csv", status="excluded")))
     assert [r["record_id"] for r in excluded] == ["strike1"]
 
 
@@ -231,10 +233,119 @@ def test_reported_results_have_no_records_to_show(world):
         version=world["version"], organization=world["m1"], period_kind=PeriodKind.FISCAL_YEAR,
         period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31),
         source=ResultSource.REPORTED, total=10, meeting=9, share=0.9)
-    page = client.get(f"/staff/compliance/results/{reported.pk}/records/")
+    assert reported.records_url == (f"/staff/compliance/results/{world['version'].pk}/m1/"
+                                    "FY2024-25/records/?source=reported")
+    page = client.get(reported.records_url)
     assert page.status_code == 200
     assert "there are no interaction records behind them" in text_of(page)
-    assert client.get(f"/staff/compliance/results/{reported.pk}/records.csv").status_code == 404
+    assert client.get(reported.records_csv_url).status_code == 404
+
+
+# ---- stable links ----------------------------------------------------------------------------
+
+def drill_links(body: str) -> list[str]:
+    """The drill-down links of a page, as a browser follows them."""
+    return [html.unescape(h) for h in re.findall(r'href="(/staff/compliance/results/[^"]+)"', body)]
+
+
+def test_a_drill_down_link_outlives_the_recomputes_that_replace_its_result(world, tmp_path):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    before = june(world["version"], world["o1"])
+    link = next(h for h in drill_links(client.get("/staff/compliance/").content.decode())
+                if "/o1/2025-06/" in h and "channel=mail" in h)
+    page = client.get(link)
+    csv_link = next(h for h in drill_links(page.content.decode()) if "records.csv" in h)
+    listed = text_of(page)
+    assert "60 records: 55 met, 4 missed, 1 excluded, 0 pending." in listed
+    rows = csv_rows(client.get(csv_link))
+    old_link = f"/staff/compliance/results/{before.pk}/records/"
+
+    # The night's import brings one more answered letter of June: the result is recomputed and
+    # its row replaced. The link names the same cell, so it shows the new figures.
+    parts = set(world["root"].rglob("*.parquet"))
+    write_dataset(world["root"], [record(organization="o1", record_id="extra",
+                                         received_at=RECEIVED, responded_at=at("2025-06-04 10:00"))])
+    added = set(world["root"].rglob("*.parquet")) - parts
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    replaced = june(world["version"], world["o1"])
+    assert replaced.pk != before.pk and replaced.total == 60
+    assert "61 records: 56 met" in text_of(client.get(link))
+    assert client.get(old_link).status_code == 404  # the old row id died with its row
+
+    # The import is withdrawn: recomputed again, a third row, the first figures and records.
+    for part in added:
+        part.unlink()
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    again = june(world["version"], world["o1"])
+    assert again.pk not in (before.pk, replaced.pk)
+    page = client.get(link)
+    assert page.status_code == 200 and text_of(page) == listed
+    response = client.get(csv_link)
+    assert response.status_code == 200 and csv_rows(response) == rows
+    assert response["Content-Disposition"] == (
+        'attachment; filename="records-CSS-MAIL-RESPONSE-v1-o1-2025-06-mail.csv"')
+
+
+def test_a_row_id_link_of_before_leads_to_the_stable_address_while_its_row_lasts(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    mail = june(world["version"], world["o1"])
+    response = client.get(f"/staff/compliance/results/{mail.pk}/records/", {"status": "missed"})
+    assert response.status_code == 302
+    assert response["Location"] == mail.address.url(status="missed")
+    response = client.get(f"/staff/compliance/results/{mail.pk}/records.csv")
+    assert (response.status_code, response["Location"]) == (302, mail.records_csv_url)
+
+
+def test_a_service_result_is_addressed_by_the_service_slug(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    licence = factories.service(world["m1"], code="S1")
+    write_dataset(world["root"], [
+        record(organization="o1", service="S1", record_id=f"s1-{i}", received_at=RECEIVED,
+               responded_at=at("2025-06-03 10:00")) for i in range(2)])
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    result = june(world["version"], world["o1"], service=licence)
+    assert result.records_url == (f"/staff/compliance/results/{world['version'].pk}/o1/2025-06/"
+                                  f"records/?service={licence.slug}&channel=mail")
+    text = text_of(client.get(result.records_url))
+    assert "2 records: 2 met" in text and "test / s1-0" in text and "test / ok00" not in text
+    # Without the service, the same path names the result without one.
+    assert "60 records" in text_of(client.get(june(world["version"], world["o1"]).records_url))
+
+
+def test_filtering_keeps_the_result_the_page_is_about(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    body = client.get(june(world["version"], world["o1"]).records_url).content.decode()
+    start = body.index('<form method="get" class="oi-filters"')
+    form = body[start:body.index("</form>", start)]
+    assert '<input type="hidden" name="channel" value="mail"' in form
+    assert "<label" in form and form.count("<label") == 1  # the hidden field has none
+
+
+def test_malformed_or_unknown_addresses_answer_404(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    version = world["version"].pk
+    base = "/staff/compliance/results"
+    for url in (f"{base}/{version}/o1/2025-13/records/?channel=mail",
+                f"{base}/{version}/o1/2025-W60/records/?channel=mail",
+                f"{base}/{version}/o1/FY2025-27/records/?channel=mail",
+                f"{base}/{version}/o1/2025/records/?channel=mail",  # a calendar year: no results
+                f"{base}/{version}/o1/june/records/?channel=mail",
+                f"{base}/{version}/o1/2025-06/records/?channel=pigeon",
+                f"{base}/{version}/o1/2025-06/records/?channel=mail&service=no-such-service",
+                f"{base}/{version}/o1/2025-06/records/?channel=mail&source=rumour",
+                f"{base}/{version}/o1/2025-06/records/?channel=mail&source=reported",
+                f"{base}/{version}/nowhere/2025-06/records/?channel=mail",
+                f"{base}/{world['other'].pk}/o1/2025-06/records/?channel=mail",
+                f"{base}/99999999999999999999999/o1/2025-06/records/?channel=mail",
+                f"{base}/{version}/o1/2025-06/records.csv?channel=pigeon",
+                f"{base}/{version}/o1/9999-99/records.csv",
+                f"{base}/99999999999999999999999/records/"):
+        assert client.get(url).status_code == 404, url
 
 
 # ---- at risk ---------------------------------------------------------------------------------
