@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 
 from outsidein.accounts.services import user_password_change, user_password_reset
 
@@ -14,6 +15,11 @@ def _folded(email: str) -> str:
 def _styled(form) -> None:
     for field in form.fields.values():
         field.widget.attrs["class"] = "ontario-input"
+    if "new_password1" in form.fields:
+        # Django's help is an HTML list, which cannot sit in the hint paragraph a field's
+        # aria-describedby names; the same rules, translated by Django, as one sentence each.
+        form.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts())
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
