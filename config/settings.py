@@ -183,7 +183,8 @@ PRODUCTION = OUTSIDEIN_ENV == "production" or (HTTPS and not DEBUG)
 # sign-in (a working day with its breaks): NIST SP 800-63B, AAL2 re-authentication.
 SESSION_IDLE_TIMEOUT = int(os.environ.get("OUTSIDEIN_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_COOKIE_AGE = int(float(os.environ.get("OUTSIDEIN_SESSION_HOURS", "9")) * 3600)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # the cookie carries the absolute lifetime as Max-Age
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # the cookie's Max-Age is the absolute lifetime
+# (enforced by accounts.middleware.SessionLimitsMiddleware, which knows when sign-in was)
 # Lax, not Strict: a password-reset link opened from a mail program is a cross-site navigation
 # that must carry the session cookie through its redirect.
 SESSION_COOKIE_SAMESITE = "Lax"
