@@ -21,8 +21,10 @@ DATA_DIR = Path(os.environ.get("OUTSIDEIN_DATA_DIR", BASE_DIR / "var")).resolve(
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The embedded default is for a developer's machine; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-development-key-set-SECRET_KEY-in-production"
+# The embedded default is for a developer's machine; production refuses to start with it
+# (see the "Accounts" block at the end of this file).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -167,3 +169,41 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ---- Accounts: production mode, sessions, cookies, password e-mail, error pages ----------------
+# Kept in one block (docs/operations.md "Sessions and sign-in", decision 0012-accounts).
+
+# Production mode: an explicit OUTSIDEIN_ENV=production, or HTTPS on with DEBUG off (a machine
+# serving others). It refuses to start with the development SECRET_KEY; `make run` on
+# 127.0.0.1 is not production and only warns.
+OUTSIDEIN_ENV = os.environ.get("OUTSIDEIN_ENV", "").strip().lower()
+PRODUCTION = OUTSIDEIN_ENV == "production" or (HTTPS and not DEBUG)
+
+# A signed-in session ends after 30 minutes without a request, and in any case 9 hours after
+# sign-in (a working day with its breaks): NIST SP 800-63B, AAL2 re-authentication.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("OUTSIDEIN_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(float(os.environ.get("OUTSIDEIN_SESSION_HOURS", "9")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False  # the cookie's Max-Age is the absolute lifetime
+# (enforced by accounts.middleware.SessionLimitsMiddleware, which knows when sign-in was)
+# Lax, not Strict: a password-reset link opened from a mail program is a cross-site navigation
+# that must carry the session cookie through its redirect.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it: the language switch is a plain form
+CSRF_FAILURE_VIEW = "outsidein.accounts.error_views.csrf_failure"
+
+# Password-reset e-mail: the sender address; EMAIL_BACKEND above chooses how it is sent.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Outside-In <no-reply@localhost>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A reset link works once and for at most this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("OUTSIDEIN_PASSWORD_RESET_HOURS", "2")) * 3600
+
+# After the messages middleware: a session that ran out says so on the sign-in page.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "outsidein.accounts.middleware.SessionLimitsMiddleware")

@@ -20,3 +20,8 @@ urlpatterns += i18n_patterns(
     path("", include("outsidein.publishing.urls")),
     prefix_default_language=True,
 )
+
+# Error pages in the project's layout and languages (the staff menu where it applies).
+handler403 = "outsidein.accounts.error_views.permission_denied"
+handler404 = "outsidein.accounts.error_views.page_not_found"
+handler500 = "outsidein.accounts.error_views.server_error"

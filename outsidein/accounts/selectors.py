@@ -70,3 +70,13 @@ def user_roles(user) -> list[Membership]:
     """The user's memberships, broadest organization first."""
     return list(Membership.objects.filter(user=user).select_related("organization")
                 .order_by("organization__path", "role"))
+
+
+def permissions_for_user(user) -> frozenset[str]:
+    """Every permission the user holds over at least one organization (superusers: all)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset().union(*ROLE_PERMISSIONS.values())
+    roles = Membership.objects.filter(user=user).values_list("role", flat=True).distinct()
+    return frozenset().union(*(ROLE_PERMISSIONS.get(role, frozenset()) for role in roles))

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,3 +104,25 @@ def api_token_revoke(*, token: ApiToken, by=None) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=by, action="api_token.revoke", obj=token)
+
+
+# ---- Passwords (changed by their owner, or reset through an e-mailed link) -------------------
+
+@transaction.atomic
+def user_password_change(*, user, password: str, by) -> None:
+    """Set a new password that AUTH_PASSWORD_VALIDATORS accept; audit who changed it."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=by, action="user.password_change", obj=user,
+                 summary=user.get_username())
+
+
+@transaction.atomic
+def user_password_reset(*, user, password: str) -> None:
+    """Set the password chosen through a reset link (whoever holds the link acts as the user)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_reset", obj=user,
+                 summary=user.get_username())

@@ -8,7 +8,11 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from outsidein.common.secret_key import REFUSAL, WARNING, uses_development_secret_key
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class Command(BaseCommand):
@@ -26,10 +30,15 @@ class Command(BaseCommand):
                                  "yourself, e.g. on another machine)")
 
     def handle(self, *args, host, port, threads, reload, worker, **options):
+        if uses_development_secret_key():
+            # Listening beyond this machine is serving others, whatever the mode says.
+            if settings.PRODUCTION or host not in LOOPBACK:
+                raise CommandError(REFUSAL)
+            self.stderr.write(WARNING)
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Outside-In at http://{shown}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
-        if host not in ("127.0.0.1", "localhost", "::1") and settings.ALLOWED_HOSTS != ["*"]:
+        if host not in LOOPBACK and settings.ALLOWED_HOSTS != ["*"]:
             self.stderr.write(f"note: only requests for {', '.join(settings.ALLOWED_HOSTS)} are "
                               f"answered; set ALLOWED_HOSTS to the names clients use")
         with self._worker(worker):
