@@ -45,7 +45,11 @@ class Command(BaseCommand):
 
             from config.wsgi import application
 
-            serve(application, host=host, port=port, threads=threads, ident="Outside-In")
+            # Behind a proxy, waitress hands X-Forwarded-* to the application untouched: which peer
+            # to believe is decided in one place, TrustedProxyMiddleware (decision 0009), the same
+            # under any WSGI server. Without trusted proxies waitress drops them, as by default.
+            serve(application, host=host, port=port, threads=threads, ident="Outside-In",
+                  clear_untrusted_proxy_headers=not settings.TRUSTED_PROXIES)
 
     @contextlib.contextmanager
     def _worker(self, wanted: bool):
