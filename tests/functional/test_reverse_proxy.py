@@ -236,3 +236,20 @@ def test_forwarding_headers_from_anyone_but_the_proxy_are_ignored(proxy):
     assert response.status == 301
     assert response.headers["Location"].startswith("https://")
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_serve_warns_when_https_is_on_without_a_trusted_proxy(tmp_path):
+    env = outsidein_env(tmp_path, tmp_path / "db.sqlite3")
+    env.update(OUTSIDEIN_HTTPS="1", OUTSIDEIN_TRUSTED_PROXIES="")
+    port = free_port()
+    server = subprocess.Popen([str(OUTSIDEIN), "serve", "--port", str(port), "--no-worker"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().startswith("Outside-In at http://127.0.0.1:")
+        _wait_until_listening(port, server, tmp_path / "no-log")
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert ("note: OUTSIDEIN_HTTPS is on but OUTSIDEIN_TRUSTED_PROXIES is not set: behind a TLS "
+            "proxy every request is redirected to https:// again; set it to the proxy's address "
+            "(see docs/operations.md)") in stderr

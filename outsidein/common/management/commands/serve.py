@@ -32,6 +32,12 @@ class Command(BaseCommand):
         if host not in ("127.0.0.1", "localhost", "::1") and settings.ALLOWED_HOSTS != ["*"]:
             self.stderr.write(f"note: only requests for {', '.join(settings.ALLOWED_HOSTS)} are "
                               f"answered; set ALLOWED_HOSTS to the names clients use")
+        if settings.HTTPS and not settings.TRUSTED_PROXIES:
+            # waitress speaks plain HTTP: OUTSIDEIN_HTTPS means a TLS proxy in front, which must be
+            # named, or every request is redirected to https:// again (decision 0009).
+            self.stderr.write("note: OUTSIDEIN_HTTPS is on but OUTSIDEIN_TRUSTED_PROXIES is not set: "
+                              "behind a TLS proxy every request is redirected to https:// again; "
+                              "set it to the proxy's address (see docs/operations.md)")
         with self._worker(worker):
             if reload:
                 call_command("runserver", f"{shown}:{port}", use_reloader=True,
