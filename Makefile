@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export OUTSIDEIN_DATA_DIR ?= $(CURDIR)/var
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: messages run test test-sqlite test-postgres install assets browser lint demo clean bench
+.PHONY: messages run test test-sqlite test-postgres install assets browser nginx audit lint demo clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Outside-In needs Python 3.11 or newer")'
@@ -39,11 +39,19 @@ run: demo
 browser:
 	@bash scripts/ensure-browser.sh
 
+# The reverse-proxy test runs the application behind a real nginx.
+nginx:
+	@bash scripts/ensure-nginx.sh
+
+# Known vulnerabilities in the pinned Python and front-end packages, less audit-allowlist.toml.
+audit: install
+	$(PY) scripts/audit.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: install assets messages browser lint
+test: install assets messages browser nginx audit lint
 	@bash scripts/test.sh
 
 bench: install

@@ -1,9 +1,11 @@
 """Outside-In settings: every value comes from the environment, with embedded defaults."""
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the real client address and scheme (see "reverse proxy" below).
+    "outsidein.common.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -151,6 +155,30 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# --- Behind a TLS-terminating reverse proxy (decision 0013, docs/operations.md "Serving") ---------
+# The proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
+# are believed, e.g. OUTSIDEIN_TRUSTED_PROXIES=127.0.0.1,::1 for nginx on this machine. From any
+# other peer those headers are dropped by TrustedProxyMiddleware; with none set, nobody is believed.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("OUTSIDEIN_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        # A typo must stop the start-up, not silently trust nobody (or, worse, the wrong host).
+        raise ImproperlyConfigured(f"OUTSIDEIN_TRUSTED_PROXIES: {_error}") from None
+if TRUSTED_PROXIES:
+    # The proxy says whether the client's connection was HTTPS: without this, OUTSIDEIN_HTTPS behind
+    # a proxy redirects every request to https again, and HSTS is never sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The lockout (and any rate limit) counts per real client, the address TrustedProxyMiddleware sets.
+AXES_CLIENT_IP_CALLABLE = "outsidein.common.client_address.client_address"
+# HSTS (a year, SECURE_HSTS_SECONDS above) for this host only by default: includeSubDomains would
+# force HTTPS on every name under the one Outside-In is served at, for a year, in every browser
+# that saw it once (decision 0013).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OUTSIDEIN_HSTS_INCLUDE_SUBDOMAINS", False)
+LANGUAGE_COOKIE_SECURE = HTTPS
+# --- end of reverse proxy ----------------------------------------------------------------------
 
 TASKS = {
     "default": {

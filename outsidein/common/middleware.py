@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from outsidein.common.client_address import FORWARDING_HEADERS, client_address, is_trusted_proxy
+
 # Everything is served by the application itself (no CDN), so 'self' is enough.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -24,3 +26,23 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class TrustedProxyMiddleware:
+    """First in the chain: believe X-Forwarded-For/-Proto only from a configured proxy (decision 0013).
+
+    From a trusted proxy, REMOTE_ADDR becomes the real client address and X-Forwarded-Proto stays
+    for SECURE_PROXY_SSL_HEADER; from anyone else every forwarding header is dropped, so nothing
+    after this (HTTPS redirect, lockout, rate limits) can be fooled by a header a client made up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            request.META["REMOTE_ADDR"] = client_address(request)
+        else:
+            for header in FORWARDING_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

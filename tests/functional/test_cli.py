@@ -4,9 +4,7 @@ import csv
 import io
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,17 +14,12 @@ import pytest
 
 from conftest import skip_or_fail
 from outsidein.standards.gc_inventory.layout import COLUMNS
+from tests.functional.processes import OUTSIDEIN
+from tests.functional.processes import free_port as _free_port
+from tests.functional.processes import outsidein_env as _env
 
-OUTSIDEIN = Path(sys.executable).parent / "outsidein"
 SI = Path(os.environ.get("OUTSIDEIN_GC_SI",
                          "/work/shared/data/gc-service-inventory/si_2024.csv"))
-
-
-def _env(data_dir: Path, database: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(OUTSIDEIN_DATA_DIR=str(data_dir), DATABASE_URL=f"sqlite:///{database}",
-               DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +154,6 @@ def test_manage_passes_any_django_command_through(site):
 def test_usage_errors_exit_non_zero(site):
     result = site("inventory", "import", "file.csv")
     assert result.returncode == 2 and "--format" in result.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_prints_its_address_and_answers(site):

@@ -41,6 +41,12 @@ class Command(BaseCommand):
         if host not in LOOPBACK and settings.ALLOWED_HOSTS != ["*"]:
             self.stderr.write(f"note: only requests for {', '.join(settings.ALLOWED_HOSTS)} are "
                               f"answered; set ALLOWED_HOSTS to the names clients use")
+        if settings.HTTPS and not settings.TRUSTED_PROXIES:
+            # waitress speaks plain HTTP: OUTSIDEIN_HTTPS means a TLS proxy in front, which must be
+            # named, or every request is redirected to https:// again (decision 0013).
+            self.stderr.write("note: OUTSIDEIN_HTTPS is on but OUTSIDEIN_TRUSTED_PROXIES is not set: "
+                              "behind a TLS proxy every request is redirected to https:// again; "
+                              "set it to the proxy's address (see docs/operations.md)")
         with self._worker(worker):
             if reload:
                 call_command("runserver", f"{shown}:{port}", use_reloader=True,
@@ -54,7 +60,11 @@ class Command(BaseCommand):
 
             from config.wsgi import application
 
-            serve(application, host=host, port=port, threads=threads, ident="Outside-In")
+            # Behind a proxy, waitress hands X-Forwarded-* to the application untouched: which peer
+            # to believe is decided in one place, TrustedProxyMiddleware (decision 0013), the same
+            # under any WSGI server. Without trusted proxies waitress drops them, as by default.
+            serve(application, host=host, port=port, threads=threads, ident="Outside-In",
+                  clear_untrusted_proxy_headers=not settings.TRUSTED_PROXIES)
 
     @contextlib.contextmanager
     def _worker(self, wanted: bool):
