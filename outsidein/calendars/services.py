@@ -6,6 +6,7 @@ from django.db import transaction
 
 from outsidein.calendars.models import BusinessCalendar, CalendarClosure, CalendarHours
 from outsidein.common.audit import audit_record
+from outsidein.common.changes import inputs_changed
 
 
 @transaction.atomic
@@ -38,7 +39,7 @@ def calendar_set_hours(*, calendar: BusinessCalendar, slots: dict[int, list[tupl
     audit_record(actor=by, action="calendar.set_hours", obj=calendar,
                  summary=f"from {effective_from or 'always'}",
                  changes={str(d): [f"{o:%H:%M}-{c:%H:%M}" for o, c in p] for d, p in slots.items()})
-    _schedule_recompute(f"hours of calendar {calendar.name} changed")
+    inputs_changed(reason=f"hours of calendar {calendar.name} changed")
 
 
 @transaction.atomic
@@ -50,13 +51,7 @@ def closure_add(*, calendar: BusinessCalendar, on: dt.date, name_en: str, name_f
     closure.save()
     audit_record(actor=by, action="calendar.closure_add", obj=calendar,
                  summary=f"{on.isoformat()} {name_en}")
-    _schedule_recompute(f"calendar {calendar.name} closed on {on.isoformat()}")
+    inputs_changed(reason=f"calendar {calendar.name} closed on {on.isoformat()}")
     return closure
 
 
-def _schedule_recompute(reason: str) -> None:
-    """Business time measured on a changed calendar is recomputed in the background; the
-    run's fingerprints pick out the versions whose calendar tables changed."""
-    from outsidein.compliance.services import compliance_schedule_recompute
-
-    compliance_schedule_recompute(reason=reason)

@@ -15,6 +15,7 @@ from django.db.models import Max, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from outsidein.common.changes import InputsChanged
 from outsidein.compliance import fingerprint, selectors
 from outsidein.compliance.evaluation import Cell, evaluate
 from outsidein.compliance.models import ComplianceResult, ResultSource
@@ -126,6 +127,11 @@ def compliance_schedule_recompute(*, reason: str,
     """
     ids = None if versions is None else sorted({getattr(v, "pk", v) for v in versions})
     transaction.on_commit(lambda: _enqueue_recompute(ids, reason, period))
+
+
+def compliance_recompute_on_change(change: InputsChanged) -> None:
+    """The listener compliance registers for `common.changes`: queue a recompute."""
+    compliance_schedule_recompute(reason=change.reason, versions=change.versions)
 
 
 def _enqueue_recompute(ids: list[int] | None, reason: str, period: str) -> None:

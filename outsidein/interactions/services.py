@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from outsidein.accounts.models import Organization
 from outsidein.common.audit import audit_record
+from outsidein.common.changes import inputs_changed
 from outsidein.interactions.mappings import MappingError, MappingSpec, plan_columns
 from outsidein.interactions.models import (
     ImportStatus,
@@ -281,18 +282,11 @@ def interactions_import_undo(*, import_id: int, by=None,
     audit_record(actor=by, action="interactions.import_undo", obj=record,
                  summary=f"import {record.pk} of {record.source} undone",
                  changes={"removed": result.removed, "restored": result.restored})
-    _schedule_recompute(f"import {record.pk} of {record.source} undone")
+    inputs_changed(reason=f"import {record.pk} of {record.source} undone")
     return record, result
 
 
 # ---- machinery -----------------------------------------------------------------------------
-
-def _schedule_recompute(reason: str) -> None:
-    """Results over changed records are recomputed in the background; the run's fingerprints
-    pick out the versions whose channels' files changed."""
-    from outsidein.compliance.services import compliance_schedule_recompute
-
-    compliance_schedule_recompute(reason=reason)
 
 
 def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, path: str,
@@ -387,7 +381,7 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
     record.finish()
     record.save()
     if not record.dry_run and result.stored + result.updated:
-        _schedule_recompute(f"import {record.pk} of {record.source}")
+        inputs_changed(reason=f"import {record.pk} of {record.source}")
     report = ImportReport(
         import_id=record.pk, source=record.source, rows_read=tally.rows_read,
         stored=result.stored, updated=result.updated, rejected=tally.rejected,

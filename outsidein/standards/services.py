@@ -13,6 +13,7 @@ from outsidein.accounts.models import Organization
 from outsidein.accounts.permissions import EDIT_SERVICES
 from outsidein.accounts.selectors import user_can
 from outsidein.common.audit import audit_record
+from outsidein.common.changes import inputs_changed
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import VersionStatus
 
@@ -171,7 +172,7 @@ def standard_publish(*, version: StandardVersion, by=None,
     version.save()
     audit_record(actor=by, action="standard.publish", obj=version.standard,
                  summary=f"v{version.number} from {effective_from.isoformat()}")
-    _schedule_recompute(f"{version.standard.code} v{version.number} published")
+    inputs_changed(reason=f"{version.standard.code} v{version.number} published")
     return version
 
 
@@ -206,10 +207,3 @@ def guarantee_set(*, standard: ServiceStandard, by=None, **fields) -> Guarantee:
     return guarantee
 
 
-def _schedule_recompute(reason: str) -> None:
-    """The new version and the one it replaced (its end date changed) are measured again in
-    the background. The run covers every version — their fingerprints pick out these two —
-    so that publishing many standards at once queues one run, not one per standard."""
-    from outsidein.compliance.services import compliance_schedule_recompute
-
-    compliance_schedule_recompute(reason=reason)
