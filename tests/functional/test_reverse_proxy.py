@@ -8,6 +8,7 @@ from their own loopback addresses (127.0.0.2, 127.0.0.3) so that nginx reports e
 import html
 import http.client
 import re
+import secrets
 import shutil
 import ssl
 import subprocess
@@ -158,8 +159,10 @@ def proxy(tmp_path_factory):
                     "-keyout", str(home / "key.pem"), "-out", str(home / "cert.pem")],
                    check=True, capture_output=True, timeout=60)
     env = outsidein_env(home, home / "db.sqlite3")
+    # Production mode (HTTPS on, DEBUG off) refuses the built-in development key.
     env.update(OUTSIDEIN_HTTPS="1", OUTSIDEIN_TRUSTED_PROXIES="127.0.0.1,::1",
-               OUTSIDEIN_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT), ALLOWED_HOSTS="127.0.0.1,localhost")
+               OUTSIDEIN_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT), ALLOWED_HOSTS="127.0.0.1,localhost",
+               SECRET_KEY=secrets.token_urlsafe(50))
     for command in (["migrate", "--noinput"],
                     ["manage", "shell", "--no-imports", "-c",
                      "from django.contrib.auth import get_user_model; "
@@ -240,7 +243,7 @@ def test_forwarding_headers_from_anyone_but_the_proxy_are_ignored(proxy):
 
 def test_serve_warns_when_https_is_on_without_a_trusted_proxy(tmp_path):
     env = outsidein_env(tmp_path, tmp_path / "db.sqlite3")
-    env.update(OUTSIDEIN_HTTPS="1", OUTSIDEIN_TRUSTED_PROXIES="")
+    env.update(OUTSIDEIN_HTTPS="1", OUTSIDEIN_TRUSTED_PROXIES="", SECRET_KEY=secrets.token_urlsafe(50))
     port = free_port()
     server = subprocess.Popen([str(OUTSIDEIN), "serve", "--port", str(port), "--no-worker"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
