@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pyarrow as pa
@@ -144,6 +145,24 @@ def open_reader(path: str | Path, *, encoding: str = "", delimiter: str = "", sh
     if kind == "parquet":
         return ParquetReader(path, batch_rows=batch_rows)
     return JsonLinesReader(path, batch_rows=batch_rows)
+
+
+def upload_refusal(handle: IO[bytes], *, kind: str, encoding: str = ""):
+    """Why a file cannot be imported at all, found before it is queued (a sentence for people,
+    translated when shown), or None: what it looks like when it is not of its format, and for
+    a CSV read without a chosen encoding, the lines whose encoding disagrees. `handle` is a
+    seekable binary file, left at its start."""
+    refused = refusal(handle, kind)
+    if refused is not None or kind != "csv" or encoding:
+        return refused
+    head = handle.read(SAMPLE_BYTES)
+    handle.seek(0)
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+            utf16_without_mark(head):
+        return None
+    scan = scan_encoding(handle)
+    handle.seek(0)
+    return None if scan.encoding else scan.message()
 
 
 def _checked_header(names: list, where: str) -> list[str]:
@@ -687,9 +706,11 @@ class JsonLinesReader(Reader):
         super().__init__(path, batch_rows=batch_rows)
         names: dict[str, None] = {}
         with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in _lines(handle):
                 if number > 1000:
                     break
+                if raw is None:
+                    continue
                 try:
                     row = json.loads(raw)
                 except ValueError:
@@ -705,8 +726,11 @@ class JsonLinesReader(Reader):
         lines: list[int] = []
         invalid: list[tuple[int, str, str]] = []
         with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                self.done += len(raw)
+            for number, raw in _lines(handle):
+                self.done = handle.tell()
+                if raw is None:
+                    invalid.append((number, "", f"longer than {MAX_RECORD_BYTES >> 20} MB"))
+                    continue
                 if not raw.strip():
                     continue
                 try:
@@ -732,6 +756,23 @@ class JsonLinesReader(Reader):
     def _batch(values: dict[str, list], lines: list[int], invalid: list) -> RawBatch:
         table = pa.table({c: pa.array(v, pa.string()) for c, v in values.items()})
         return RawBatch(table, pa.array(lines, pa.int64()), invalid)
+
+
+def _lines(handle) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) for each line of a binary file; a line longer than MAX_RECORD_BYTES is
+    skipped without being held in memory and given as None."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, raw
 
 
 def json_text(value) -> str | None:

@@ -78,30 +78,34 @@ def source_mapping_update(*, mapping: SourceMapping, by=None, **fields) -> Sourc
 
 def interactions_import(*, path: str | Path, source: str, mapping: SourceMapping | str | None = None,
                         by=None, dry_run: bool = False, progress: Progress | None = None,
-                        batch_rows: int = DEFAULT_BATCH_ROWS) -> ImportReport:
+                        batch_rows: int = DEFAULT_BATCH_ROWS, encoding: str = "") -> ImportReport:
     """Import a file of interaction records now (CSV, XLSX, Parquet or JSON lines).
 
     Rows that fail a check are written to the reject report and the rest are stored; a file
-    that cannot be read at all raises ImportFailed and stores nothing.
+    that cannot be read at all raises ImportFailed and stores nothing. `encoding` (a CSV's)
+    overrides the mapping's and detection.
     """
     path = Path(path)
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=path.name, path=str(path))
+                            file_name=path.name, path=str(path), encoding=encoding)
     return _run(record, path, progress=progress, batch_rows=batch_rows)
 
 
 def interactions_import_enqueue(*, file: str | Path | IO[bytes], source: str,
                                 file_name: str = "", mapping: SourceMapping | str | None = None,
                                 by=None, dry_run: bool = False,
-                                organizations: list[str] | None = None) -> InteractionImport:
+                                organizations: list[str] | None = None,
+                                encoding: str = "") -> InteractionImport:
     """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR.
 
     With `organizations` (the codes the importer may import for, as a staff page gives them),
     every record must name one of them; others are rejected as unknown organizations.
+    `encoding` (a CSV's) overrides the mapping's and detection.
     """
     name = Path(file_name or getattr(file, "name", "") or "upload").name
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=name, path="", queued=True, organizations=organizations)
+                            file_name=name, path="", queued=True, organizations=organizations,
+                            encoding=encoding)
     if isinstance(file, str | Path):
         record.path = str(Path(file).absolute())
     else:
@@ -176,8 +180,8 @@ def _schedule_recompute(reason: str) -> None:
 
 
 def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, path: str,
-                   queued: bool = False,
-                   organizations: list[str] | None = None) -> InteractionImport:
+                   queued: bool = False, organizations: list[str] | None = None,
+                   encoding: str = "") -> InteractionImport:
     source = (source or "").strip()
     if not source:
         raise ValidationError({"source": "Name the source system the records come from."})
@@ -185,7 +189,7 @@ def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, p
     record = InteractionImport(source=source, mapping=saved, by=by if getattr(by, "pk", None)
                                else None, dry_run=dry_run, file_name=file_name[:255], path=path,
                                organizations=None if organizations is None
-                               else sorted(organizations))
+                               else sorted(organizations), encoding=encoding)
     if not queued:
         record.start()
     record.full_clean()
@@ -210,7 +214,8 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
     tally = _Tally()
     try:
         if batches is None:
-            reader = open_reader(path, encoding=spec.encoding, delimiter=spec.delimiter,
+            reader = open_reader(path, encoding=record.encoding or spec.encoding,
+                                 delimiter=spec.delimiter,
                                  sheet=spec.sheet, timestamp_format=spec.timestamp_format,
                                  batch_rows=batch_rows)
             record.file_format = reader.format
