@@ -48,8 +48,9 @@ EXPECTED = {
     "xlsx": gettext_lazy("an XLSX workbook"),
     "parquet": gettext_lazy("a Parquet file"),
 }
-# Bytes that text files do not hold (besides tab, line feed, form feed and carriage return).
-CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13)) + b"\x7f"
+# Bytes that text files do not hold (besides tab, line feed, form feed, carriage return and the
+# end-of-file mark 0x1A that old DOS programs leave).
+CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 26)) + b"\x7f"
 
 
 def _looks_like(what: str, expected: str) -> str:
@@ -95,7 +96,17 @@ def is_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
     controls = len(head) - len(head.translate(None, CONTROL))
-    return controls > max(8, len(head) // 50)
+    if controls > max(4, len(head) // 50):
+        return True
+    # Text in a legacy encoding has a few bytes beyond ASCII; random data has half of them so.
+    high = len(head) - len(head.translate(None, bytes(range(128, 256))))
+    if high * 10 <= len(head) * 3:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def what_it_is(head: bytes, handle: IO[bytes] | None = None) -> str | None:
