@@ -79,7 +79,8 @@ def import_new(request):
             record = interactions_import_enqueue(
                 file=upload, file_name=upload.name, source=form.cleaned_data["source"],
                 mapping=form.cleaned_data["mapping"], by=request.user,
-                dry_run=form.cleaned_data["dry_run"], organizations=scope)
+                dry_run=form.cleaned_data["dry_run"], organizations=scope,
+                encoding=form.cleaned_data["encoding"])
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
