@@ -380,7 +380,7 @@ class CsvReader(Reader):
                 cut = buffer.rfind(b"\n", 0, end) + 1 if more else end
                 if self._mode == "raw" and cut and self._utf8_checked(buffer, cut, line):
                     # Not UTF-8, and only ASCII before: the rest is read as Windows-1252.
-                    self._mode = "lines"
+                    self._mode, self.encoding = "lines", FALLBACK
                     data = bytes(buffer[:end])
                     if more:
                         split = data.rfind(b"\n") + 1

@@ -176,14 +176,34 @@ def test_many_disagreeing_lines_are_counted_after_the_first_ten(tmp_path):
         rows_of(open_reader(path))
 
 
-def test_ascii_then_windows_1252_reads_as_windows_1252(tmp_path):
+@pytest.mark.parametrize("late", ["200,Montréal\n", "200,Montréal\n201,Lévis"])
+def test_ascii_then_windows_1252_reads_as_windows_1252(tmp_path, monkeypatch, late):
+    from outsidein.interactions import readers
+
+    monkeypatch.setattr(readers, "SAMPLE_BYTES", 256)  # the guess sees only ASCII: UTF-8
     path = tmp_path / "late.csv"
     path.write_bytes(b"id,office\n" + b"".join(b"%d,Sudbury\n" % i for i in range(2, 200))
-                     + "200,Montréal\n".encode("cp1252"))
+                     + late.encode("cp1252"))
     reader = open_reader(path)
+    assert reader.encoding == "utf-8"
     reader.block_bytes = 128  # the first accent comes long after the first chunk
     values, lines, invalid = rows_of(reader)
-    assert values["office"][-1] == "Montréal" and lines[-1] == 200 and not invalid
+    assert values["office"][198:] == ["Montréal", "Lévis"][:len(lines) - 198]
+    assert lines[-1] == 199 + late.count("\n") + (not late.endswith("\n")) and not invalid
+    assert reader.encoding == "cp1252"
+
+
+def test_utf8_after_windows_1252_found_late_is_a_conflict(tmp_path, monkeypatch):
+    from outsidein.interactions import readers
+
+    monkeypatch.setattr(readers, "SAMPLE_BYTES", 256)
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"id,office\n" + b"".join(b"%d,Sudbury\n" % i for i in range(2, 200))
+                     + "200,Montréal\n201,Gaspé\n".encode("cp1252") + "202,Lévis\n".encode())
+    reader = open_reader(path)
+    reader.block_bytes = 128
+    with pytest.raises(FileError, match="^Line 202 is UTF-8 although the rest of the file is not"):
+        rows_of(reader)
 
 
 @pytest.mark.parametrize("block_bytes", [None, 64])
