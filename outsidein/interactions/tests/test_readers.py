@@ -178,9 +178,9 @@ def test_many_disagreeing_lines_are_counted_after_the_first_ten(tmp_path):
 
 @pytest.mark.parametrize("late", ["200,Montréal\n", "200,Montréal\n201,Lévis"])
 def test_ascii_then_windows_1252_reads_as_windows_1252(tmp_path, monkeypatch, late):
-    from outsidein.interactions import readers
+    from outsidein.interactions import reading
 
-    monkeypatch.setattr(readers, "SAMPLE_BYTES", 256)  # the guess sees only ASCII: UTF-8
+    monkeypatch.setattr(reading, "SAMPLE_BYTES", 256)  # the guess sees only ASCII: UTF-8
     path = tmp_path / "late.csv"
     path.write_bytes(b"id,office\n" + b"".join(b"%d,Sudbury\n" % i for i in range(2, 200))
                      + late.encode("cp1252"))
@@ -194,9 +194,9 @@ def test_ascii_then_windows_1252_reads_as_windows_1252(tmp_path, monkeypatch, la
 
 
 def test_utf8_after_windows_1252_found_late_is_a_conflict(tmp_path, monkeypatch):
-    from outsidein.interactions import readers
+    from outsidein.interactions import reading
 
-    monkeypatch.setattr(readers, "SAMPLE_BYTES", 256)
+    monkeypatch.setattr(reading, "SAMPLE_BYTES", 256)
     path = tmp_path / "late.csv"
     path.write_bytes(b"id,office\n" + b"".join(b"%d,Sudbury\n" % i for i in range(2, 200))
                      + "200,Montréal\n201,Gaspé\n".encode("cp1252") + "202,Lévis\n".encode())
@@ -329,9 +329,9 @@ def test_a_header_that_begins_like_a_signature_is_still_text(tmp_path):
 
 def test_a_record_longer_than_the_limit_fails_the_file_without_filling_memory(tmp_path,
                                                                                monkeypatch):
-    from outsidein.interactions import readers
+    from outsidein.interactions import reading
 
-    monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 1 << 16)
+    monkeypatch.setattr(reading, "MAX_RECORD_BYTES", 1 << 16)
     path = tmp_path / "f.csv"
     path.write_bytes(b"id,note\n1,short\n2," + b"x" * (1 << 18) + b"\n3,short\n")
     reader = open_reader(path)
