@@ -114,6 +114,10 @@ class LineCount:
         if len(self.first) < LISTED:
             self.first.append(line)
 
+    def extend(self, lines: list[int]) -> None:
+        self.count += len(lines)
+        self.first.extend(lines[:LISTED - len(self.first)])
+
 
 @dataclass
 class EncodingScan:
@@ -160,30 +164,32 @@ def scan_encoding(handle: IO[bytes], *, block_bytes: int = SCAN_BYTES) -> Encodi
 def _sort_lines(block: bytes, line: int, scan: EncodingScan) -> None:
     if block.isascii():
         return
-    try:
-        block.decode("utf-8")
-    except UnicodeDecodeError:
-        valid = False
-    else:
-        valid = True
-    for index, start, end in zip(*lines_with_high_bytes(block), strict=True):
+    index, starts, ends = lines_with_high_bytes(block)
+    numbers = (line + index).tolist()
+    # Whole blocks first (the usual files: all UTF-8, or all Windows-1252 with no byte pair
+    # that UTF-8 could read); line by line only where a block mixes them.
+    if _reads(block, "utf-8"):
+        scan.utf8.extend(numbers)
+        return
+    if not may_hold_utf8(block) and _reads(block, FALLBACK):
+        scan.other.extend(numbers)
+        return
+    for number, start, end in zip(numbers, starts.tolist(), ends.tolist(), strict=True):
         text = block[start:end]
-        if valid:
-            scan.utf8.add(line + int(index))
-            continue
-        try:
-            text.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
+        if _reads(text, "utf-8"):
+            scan.utf8.add(number)
+        elif _reads(text, FALLBACK):
+            scan.other.add(number)
         else:
-            scan.utf8.add(line + int(index))
-            continue
-        try:
-            text.decode(FALLBACK)
-        except UnicodeDecodeError:
-            scan.neither.add(line + int(index))
-        else:
-            scan.other.add(line + int(index))
+            scan.neither.add(number)
+
+
+def _reads(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def line_list(numbers: tuple[int, ...], count: int) -> str:
