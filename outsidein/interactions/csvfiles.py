@@ -5,6 +5,7 @@ import bisect
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from outsidein.interactions import reading
 from outsidein.interactions.encodings import (
@@ -389,12 +392,16 @@ class CsvReader(Reader):
                 convert_options=pcsv.ConvertOptions(
                     include_columns=list(columns), column_types=columns,
                     strings_can_be_null=True, quoted_strings_can_be_null=True))
-        except pa.ArrowInvalid as exc:
+        except pa.ArrowInvalid:
             if strict:
                 raise _NotOneLinePerRecord from None
-            raise FileError(f"near line {line}: {str(exc).splitlines()[0]}") from None
-        if strict and table.num_rows + len(invalid) != len(lines):
-            raise _NotOneLinePerRecord
+            raise FileError(unplaced_message(line, _lone_carriage_return(chunk))) from None
+        if table.num_rows + len(invalid) != len(lines):
+            if strict:
+                raise _NotOneLinePerRecord
+            # The parser also ends rows at a carriage return alone (old Mac line ends), which
+            # is not a line of the file: rows could not be given their lines.
+            raise FileError(unplaced_message(line, _lone_carriage_return(chunk)))
         keep = ~blank
         found: list[tuple[int, str, str]] = []
         if invalid:
@@ -409,12 +416,27 @@ class CsvReader(Reader):
                                   f"{row.expected_columns} columns"))
             lines, keep = lines[valid], keep[valid]
         if table.num_rows != len(lines):
-            raise FileError(f"near line {line}: could not place rows on lines "
-                            f"({table.num_rows} rows for {len(lines)} records)")
+            raise FileError(unplaced_message(line, _lone_carriage_return(chunk)))
         if not keep.all():
             table = table.filter(pa.array(keep))
             lines = lines[keep]
         return RawBatch(table, pa.array(lines, pa.int64()), found)
+
+
+def _lone_carriage_return(chunk: memoryview) -> bool:
+    return re.search(rb"\r(?!\n)", chunk) is not None
+
+
+def _unplaced(line: int, lone_carriage_return: bool) -> str:
+    if lone_carriage_return:
+        return gettext("Near line %(line)s, a carriage return alone ends lines (as on old Mac "
+                       "computers): save the file with Windows or Unix line ends.") % {
+            "line": line}
+    return gettext("Near line %(line)s, the file cannot be read as CSV records.") % {
+        "line": line}
+
+
+unplaced_message = lazy(_unplaced, str)
 
 
 class _NotOneLinePerRecord(Exception):

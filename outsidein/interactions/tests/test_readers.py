@@ -343,3 +343,10 @@ def test_a_record_longer_than_the_limit_fails_the_file_without_filling_memory(tm
     values, numbers, invalid = rows_of(open_reader(lines))
     assert values["id"] == ["1", "3"] and numbers == [1, 3]
     assert [(line, reason) for line, _text, reason in invalid] == [(2, "longer than 0 MB")]
+
+
+def test_old_mac_line_ends_are_named_not_a_crash(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'id,note\n1,"a"\r2,b\r3,c\n4,d\n')
+    with pytest.raises(FileError, match="^Near line 2, a carriage return alone ends lines"):
+        rows_of(open_reader(path))
