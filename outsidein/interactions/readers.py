@@ -232,8 +232,15 @@ class JsonLinesReader(Reader):
                 if not raw.strip():
                     continue
                 try:
-                    row = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-                except (ValueError, UnicodeDecodeError) as exc:
+                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    # JSON is UTF-8 (RFC 8259): no other encoding to choose.
+                    invalid.append((number, raw[:500].decode(errors="replace").rstrip(),
+                                    "not UTF-8 text, which JSON lines must be"))
+                    continue
+                try:
+                    row = json.loads(text)
+                except ValueError as exc:
                     invalid.append((number, raw[:500].decode(errors="replace").rstrip(),
                                     f"not JSON ({str(exc).split(':')[0]})"))
                     continue

@@ -112,9 +112,10 @@ def test_parquet_rows_are_numbered_from_one(tmp_path):
 
 def test_json_lines_with_a_broken_line(tmp_path):
     path = tmp_path / "f.jsonl"
-    path.write_text("\n".join([json.dumps({"id": 1, "rings": 2, "ok": True}), "",
-                               "{not json", json.dumps({"id": "x2", "extra": {"a": 1}}),
-                               json.dumps([1, 2])]) + "\n")
+    path.write_bytes(("\n".join([json.dumps({"id": 1, "rings": 2, "ok": True}), "",
+                                 "{not json", json.dumps({"id": "x2", "extra": {"a": 1}}),
+                                 json.dumps([1, 2])]) + "\n").encode()
+                     + '{"id": "Québec"}\n'.encode("cp1252"))
     reader = open_reader(path)
     assert reader.columns == ["id", "rings", "ok", "extra"]
     values, lines, invalid = rows_of(reader)
@@ -123,7 +124,7 @@ def test_json_lines_with_a_broken_line(tmp_path):
     assert lines == [1, 4]
     assert [(line, reason) for line, _text, reason in invalid] == [
         (3, "not JSON (Expecting property name enclosed in double quotes)"),
-        (5, "not a JSON object")]
+        (5, "not a JSON object"), (6, "not UTF-8 text, which JSON lines must be")]
 
 
 def test_unknown_files_are_refused(tmp_path):
