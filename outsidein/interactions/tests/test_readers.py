@@ -351,3 +351,22 @@ def test_old_mac_line_ends_are_named_not_a_crash(tmp_path):
     path.write_bytes(b'id,note\n1,"a"\r2,b\r3,c\n4,d\n')
     with pytest.raises(FileError, match="^Near line 2, a carriage return alone ends lines"):
         rows_of(open_reader(path))
+
+
+def test_an_unreadable_line_inside_a_quoted_value_rejects_its_record(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b'id,note\n1,"first\n' + "second Montréal".encode("cp1252")
+                     + b'"\n2,plain\n3,"x\n' + "y é".encode("cp1252") + b'\n",5\n4,z\n')
+    values, lines, invalid = rows_of(open_reader(path, encoding="utf-8"))
+    assert values["id"] == ["2", "4"] and lines == [4, 8]
+    # Record 1 starts on line 2 (its bad line is 3); record 3 has too many values as well.
+    assert [(line, reason) for line, _text, reason in invalid] == [
+        (2, "cannot be read as UTF-8 text, the encoding chosen for the file"),
+        (5, "cannot be read as UTF-8 text, the encoding chosen for the file")]
+
+
+def test_a_header_the_chosen_encoding_cannot_read_fails_the_file(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("id,rue\n1,Sainte-Catherine\n".replace("rue", "bureau né").encode("cp1252"))
+    with pytest.raises(FileError, match="^Line 1 cannot be read as UTF-8 text"):
+        rows_of(open_reader(path, encoding="utf-8"))
