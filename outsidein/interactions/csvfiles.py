@@ -111,7 +111,7 @@ class CsvReader(Reader):
     lines give empty rows), every record is one line. Otherwise (a quoted value holding line
     breaks) the chunk is cut again at line ends outside quotes, found by counting quotes.
 
-    The encoding is checked as the chunks go by (see docs/decisions/0009-file-encodings.md):
+    The encoding is checked as the chunks go by (see docs/decisions/0017-file-encodings.md):
     UTF-8 is validated chunk by chunk and passed on as is; other encodings are decoded a block
     of whole lines at a time. Without a chosen encoding, a file whose lines do not all read in
     one encoding fails, naming the lines that disagree; with one, lines it cannot read are

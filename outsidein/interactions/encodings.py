@@ -20,9 +20,9 @@ NEWLINE = 10
 # Every byte outside ASCII becomes "?": a line's length and its quotes, delimiters and line
 # ends stay where they were, so a damaged line still parses as the one row it is.
 TO_QUESTION_MARKS = bytes(range(128)) + b"?" * 128
-LABELS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "ISO-8859-1",
-          "iso8859-15": "ISO-8859-15", "utf-16": "UTF-16", "utf-16-le": "UTF-16",
-          "utf-16-be": "UTF-16", "mac-roman": "Mac Roman"}
+LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252",
+          "iso8859-1": "ISO-8859-1", "iso8859-15": "ISO-8859-15", "utf-16": "UTF-16",
+          "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "mac-roman": "Mac Roman"}
 
 
 def normalized(encoding: str) -> str:
@@ -36,7 +36,7 @@ def label(encoding: str) -> str:
         name = normalized(encoding)
     except LookupError:
         return encoding
-    return LABELS.get(name, encoding)
+    return LABELS.get(name, name)
 
 
 def is_utf8(encoding: str) -> bool:

@@ -5,14 +5,12 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from outsidein.interactions.models import SourceMapping
 from outsidein.interactions.readers import FORMATS, upload_refusal
 from outsidein.interactions.schema import CHANNELS
-from outsidein.interactions.selectors import mapping_for
 from outsidein.standards.vocabulary import Channel
 
 INPUT = {"class": "ontario-input"}
@@ -104,14 +102,14 @@ class ImportForm(forms.Form):
             self.add_error("file", forms.ValidationError(problem, code="unreadable"))
         return cleaned
 
-    @staticmethod
-    def _mapping_encoding(cleaned: dict) -> str:
-        """The encoding the import's mapping sets (the chosen one, else the source system's
-        only one), as the import would use it."""
-        try:
-            mapping = mapping_for(cleaned.get("source") or "", cleaned.get("mapping"))
-        except ValidationError:
-            return ""
+    def _mapping_encoding(self, cleaned: dict) -> str:
+        """The encoding the import's mapping sets: the chosen mapping's, else that of the source
+        system's only mapping among those offered (as the import picks it)."""
+        mapping = cleaned.get("mapping")
+        if mapping is None:
+            offered = self.fields["mapping"].queryset.filter(source=cleaned.get("source") or "")
+            candidates = list(offered[:2])
+            mapping = candidates[0] if len(candidates) == 1 else None
         return mapping.encoding if mapping is not None else ""
 
 

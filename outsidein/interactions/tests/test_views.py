@@ -396,3 +396,13 @@ def test_a_mapping_s_encoding_must_be_one_python_knows(world):
     assert "is not an encoding, e.g. utf-8, cp1252 or iso-8859-1" in html.unescape(
         text_of(page))
     assert not SourceMapping.objects.exists()
+
+
+def test_the_source_s_mapping_encoding_counts_at_upload(world, django_capture_on_commit_callbacks):
+    source_mapping_create(name="acd-win", source="acd-toronto", encoding="cp1252")
+    client = world["client"]
+    client.force_login(world["lead"])
+    page = upload(client, django_capture_on_commit_callbacks, file=mixed_upload())
+    assert page.status_code == 302  # the mapping chose Windows-1252: nothing to decide
+    record = InteractionImport.objects.get()
+    assert (record.status, record.stored, record.encoding) == (ImportStatus.DONE, 3, "")
