@@ -384,6 +384,16 @@ def test_a_picture_named_csv_is_refused_in_french(world, django_capture_on_commi
     text = html.unescape(text_of(page))
     assert page.status_code == 200
     assert "Ce fichier semble être une image PNG, et non un fichier CSV." in text
+    body = (HEADER + "C1,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n").encode()
+    body += "".join(f"C{n},telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n"
+                    for n in (2, 3)).encode("cp1252")
+    body += "C4,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n".encode()
+    body += "C5,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n".encode()
+    page = client.post("/staff/imports/new/", {
+        "file": SimpleUploadedFile("appels.csv", body, "text/csv"), "source": "acd-toronto"},
+        HTTP_ACCEPT_LANGUAGE="fr")
+    assert ("Les lignes 3 et 4 ne sont pas en UTF-8, alors que le reste du fichier l'est : "
+            "choisissez l'encodage du fichier.") in html.unescape(text_of(page))
     assert not InteractionImport.objects.exists()
 
 
