@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     records.add_argument("import_id", nargs="?", help="the import to undo, or the mapping file")
     records.add_argument("--source", help="the source system the records come from")
     records.add_argument("--mapping", help="saved column mapping (default: the source's)")
+    records.add_argument("--encoding", metavar="NAME",
+                         help="a CSV file's encoding (utf-8, cp1252...), over detection")
     records.add_argument("--dry-run", action="store_true", help="check and count, store nothing")
     records.add_argument("--yes", action="store_true", help="with undo: do it")
 
@@ -106,6 +108,7 @@ def _command_args(args: argparse.Namespace) -> tuple[str, list[str]]:
         argv = [args.file] + ([args.import_id] if args.import_id else [])
         argv += ["--source", args.source] if args.source else []
         argv += ["--mapping", args.mapping] if args.mapping else []
+        argv += ["--encoding", args.encoding] if args.encoding else []
         argv += ["--dry-run"] if args.dry_run else []
         return "import_records", argv + (["--yes"] if args.yes else [])
     if args.command == "serve":

@@ -1,5 +1,6 @@
 """Staff forms: a new import (upload), saved column mappings."""
 
+import codecs
 from pathlib import Path
 
 from django import forms
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outsidein.accounts.models import Organization
 from outsidein.interactions.models import SourceMapping
-from outsidein.interactions.readers import FORMATS
+from outsidein.interactions.readers import FORMATS, upload_refusal
 from outsidein.interactions.schema import CHANNELS
 from outsidein.standards.vocabulary import Channel
 
@@ -17,6 +18,15 @@ INPUT = {"class": "ontario-input"}
 SELECT = {"class": "ontario-input ontario-dropdown"}
 JSON_TEXTAREA = {"class": "ontario-input oi-json", "rows": 6, "spellcheck": "false"}
 CHANNEL_LABELS = {**dict(Channel.choices), "feedback": _("Feedback")}
+# Encodings a CSV file may be read in, chosen on the upload page (blank: detected).
+ENCODINGS = [
+    ("", _("Detect: UTF-8, else Windows-1252")),
+    ("utf-8", "UTF-8"),
+    ("cp1252", _("Windows-1252 (Western European)")),
+    ("iso-8859-1", "ISO-8859-1 (Latin-1)"),
+    ("iso-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("utf-16", "UTF-16"),
+]
 
 
 def max_upload_bytes() -> int:
@@ -47,6 +57,13 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         help_text=_("Needed only the first time a source system is imported, when you may "
                     "import for several organizations."))
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"), required=False, choices=ENCODINGS,
+        widget=forms.Select(attrs=SELECT),
+        help_text=_("How the file's characters are written. Detect checks every line: when "
+                    "lines disagree, the file is refused with their numbers, and you choose "
+                    "here. With an encoding chosen, lines it cannot read are rejected with "
+                    "their line number."))
     dry_run = forms.BooleanField(
         label=_("Dry run: check and count the records, store nothing"), required=False)
 
@@ -84,6 +101,30 @@ class ImportForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."), code="empty")
         return upload
+
+    def clean(self):
+        """Refuse, before it is queued, a file that is not what its name says or whose lines
+        disagree on their encoding (the import would fail as a whole)."""
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        encoding = cleaned.get("encoding") or self._mapping_encoding(cleaned)
+        problem = upload_refusal(upload, kind=FORMATS[Path(upload.name).suffix.lower()],
+                                 encoding=encoding)
+        if problem is not None:
+            self.add_error("file", forms.ValidationError(problem, code="unreadable"))
+        return cleaned
+
+    def _mapping_encoding(self, cleaned: dict) -> str:
+        """The encoding the import's mapping sets: the chosen mapping's, else that of the source
+        system's only mapping among those offered (as the import picks it)."""
+        mapping = cleaned.get("mapping")
+        if mapping is None:
+            offered = self.fields["mapping"].queryset.filter(source=cleaned.get("source") or "")
+            candidates = list(offered[:2])
+            mapping = candidates[0] if len(candidates) == 1 else None
+        return mapping.encoding if mapping is not None else ""
 
 
 class MappingForm(forms.ModelForm):
@@ -142,6 +183,17 @@ class MappingForm(forms.ModelForm):
         if self.instance.pk:
             # A mapping keeps its name: scripts and the command line call it by it.
             del self.fields["name"]
+
+    def clean_encoding(self):
+        encoding = (self.cleaned_data.get("encoding") or "").strip()
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise forms.ValidationError(
+                    _("“%(name)s” is not an encoding, e.g. utf-8, cp1252 or iso-8859-1."),
+                    code="encoding", params={"name": encoding}) from None
+        return encoding
 
     def clean_column_map(self):
         return self.cleaned_data["column_map"] or {}

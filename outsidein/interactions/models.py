@@ -161,6 +161,10 @@ class InteractionImport(models.Model):
         null=True, blank=True,
         help_text=_("Codes of the organizations the records may name (those the importer may "
                     "import for); blank: any, as from the command line."))
+    encoding = models.CharField(
+        max_length=32, blank=True,
+        help_text=_("Encoding chosen for the file, over the mapping's and detection; blank: "
+                    "the mapping's, else detected."))
 
     class Meta:
         ordering = ["-created_at", "-id"]

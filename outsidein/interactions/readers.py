@@ -1,81 +1,43 @@
 """Reading interaction files as batches of raw columns, with each row's line in the file.
 
-CSV (any delimiter; UTF-8 with or without a byte-order mark, UTF-16 with one, else Windows-1252),
-XLSX, Parquet and JSON lines, all streamed: memory holds a few batches, never the file.
+CSV (any delimiter; UTF-8 with or without a byte-order mark, UTF-16, else Windows-1252: see
+csvfiles.py), XLSX, Parquet and JSON lines, all streamed: memory holds a few batches, never the
+file. A file that is not what its name says is refused with what it looks like (filekinds.py).
 """
 
 import codecs
-import contextlib
-import csv
 import datetime as dt
-import io
 import json
-import queue
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-DEFAULT_BATCH_ROWS = 250_000
-SAMPLE_BYTES = 1 << 20
-DELIMITERS = (",", ";", "\t", "|")
+from outsidein.interactions import reading
+from outsidein.interactions.csvfiles import CsvReader, detect_encoding, sniff_delimiter
+from outsidein.interactions.encodings import scan_encoding
+from outsidein.interactions.filekinds import refusal, utf16_without_mark
+from outsidein.interactions.reading import (
+    DEFAULT_BATCH_ROWS,
+    SAMPLE_BYTES,
+    FileError,
+    RawBatch,
+    Reader,
+    checked_header,
+    prefetched,
+)
+
+__all__ = ["DEFAULT_BATCH_ROWS", "FORMATS", "CsvReader", "FileError", "JsonLinesReader",
+           "ParquetReader", "RawBatch", "Reader", "XlsxReader", "detect_encoding", "file_format",
+           "json_text", "open_reader", "sniff_delimiter", "upload_refusal"]
+
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".xlsx": "xlsx",
            ".xlsm": "xlsx", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl",
            ".ndjson": "jsonl", ".json": "jsonl"}
-NEWLINE, QUOTE, CR = 10, 34, 13
-DICTIONARY = pa.dictionary(pa.int32(), pa.string())
-
-csv.field_size_limit(16 * 1024 * 1024)
-
-
-class FileError(Exception):
-    """The file as a whole cannot be read (missing, unknown format, no header, bad header)."""
-
-
-@dataclass
-class RawBatch:
-    """Rows as read (columns named as in the file), each row's line, and rows not split into
-    columns: (line, text, reason)."""
-
-    table: pa.Table
-    lines: pa.Array
-    invalid: list[tuple[int, str, str]] = field(default_factory=list)
-
-
-class Reader:
-    """A file's header, then its rows in batches; `done` and `total` measure progress."""
-
-    format = ""
-    unit = "B"
-
-    def __init__(self, path: Path, *, batch_rows: int = DEFAULT_BATCH_ROWS):
-        self.path = path
-        self.batch_rows = max(1, batch_rows)
-        self.columns: list[str] = []
-        self.total: int | None = path.stat().st_size
-        self.done = 0
-
-    def batches(self, columns: list[str], categories: tuple[str, ...] = ()) -> Iterator[RawBatch]:
-        """Rows of the named columns; `categories` are columns with few distinct values, which
-        a reader may hand over dictionary-encoded."""
-        raise NotImplementedError
-
-    def _sliced(self, batch: RawBatch) -> Iterator[RawBatch]:
-        """Batches of at most batch_rows rows (slices share memory)."""
-        n = batch.table.num_rows
-        if n <= self.batch_rows:
-            yield batch
-            return
-        for start in range(0, n, self.batch_rows):
-            yield RawBatch(batch.table.slice(start, self.batch_rows),
-                           batch.lines.slice(start, self.batch_rows),
-                           batch.invalid if start == 0 else [])
 
 
 def file_format(path: Path) -> str:
@@ -94,6 +56,10 @@ def open_reader(path: str | Path, *, encoding: str = "", delimiter: str = "", sh
     if not path.is_file():
         raise FileError(f"no such file: {path}")
     kind = file_format(path)
+    with open(path, "rb") as handle:
+        refused = refusal(handle, kind)
+    if refused is not None:
+        raise FileError(refused)
     if kind == "csv":
         return CsvReader(path, encoding=encoding, delimiter=delimiter, batch_rows=batch_rows)
     if kind == "xlsx":
@@ -104,266 +70,22 @@ def open_reader(path: str | Path, *, encoding: str = "", delimiter: str = "", sh
     return JsonLinesReader(path, batch_rows=batch_rows)
 
 
-def _checked_header(names: list, where: str) -> list[str]:
-    columns = []
-    for i, name in enumerate(names):
-        text = "" if name is None else str(name).replace("\ufeff", "").strip()
-        columns.append(text or f"column_{i + 1}")
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
-    if repeated:
-        raise FileError(f"{where}: repeated column(s): {', '.join(repeated)}")
-    if not columns:
-        raise FileError(f"{where}: no columns")
-    return columns
-
-
-# ---- CSV -----------------------------------------------------------------------------------
-
-def detect_encoding(sample: bytes) -> str:
-    """utf-8 (with or without a byte-order mark), utf-16 (with one), else cp1252."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
-
-
-def sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter that splits the first lines into the same, largest number of fields."""
-    lines = [line for line in lines if line.strip()]
-    best, best_score = ",", (0, 0)
-    for delimiter in DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
-        if not counts or counts[0] < 2:
-            continue
-        score = (sum(count == counts[0] for count in counts), counts[0])
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-class CsvReader(Reader):
-    """CSV read in chunks of whole records, each parsed by pyarrow; every row keeps its line.
-
-    Most chunks need one pass: when a chunk's lines and parsed rows agree one to one (blank
-    lines give empty rows), every record is one line. Otherwise (a quoted value holding line
-    breaks) the chunk is cut again at line ends outside quotes, found by counting quotes.
-    """
-
-    format = "csv"
-
-    def __init__(self, path: Path, *, encoding: str = "", delimiter: str = "",
-                 batch_rows: int = DEFAULT_BATCH_ROWS):
-        super().__init__(path, batch_rows=batch_rows)
-        with open(path, "rb") as handle:
-            sample = handle.read(SAMPLE_BYTES)
-        if not sample.strip():
-            raise FileError(f"{path.name}: the file is empty")
-        self.encoding = encoding or detect_encoding(sample)
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise FileError(f"unknown encoding {self.encoding!r}") from None
-        text = sample.decode(self.encoding, errors="replace").lstrip("\ufeff")
-        self.delimiter = delimiter or sniff_delimiter(text.splitlines()[:50])
-        header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
-        self.columns = _checked_header(header, f"{path.name}, line 1")
-        newlines = max(1, sample.count(b"\n"))
-        row_bytes = max(16, len(sample) // newlines)
-        self.block_bytes = int(min(64 << 20, max(1 << 20, row_bytes * self.batch_rows)))
-
-    def batches(self, columns: list[str], categories: tuple[str, ...] = ()) -> Iterator[RawBatch]:
-        types = {c: DICTIONARY if c in categories else pa.string() for c in columns}
-        return _prefetched(lambda: self._batches(types))
-
-    def _batches(self, types: dict[str, pa.DataType]) -> Iterator[RawBatch]:
-        header = True
-        for chunk, line, quoted in self._chunks():
-            skipped = 0
-            if header:
-                # The header is the first record (it may hold quoted line breaks).
-                newlines, ends = _scan(np.frombuffer(chunk, np.uint8), quoted)
-                if not len(ends):
-                    self._consumed = 0
-                    continue
-                header = False
-                skipped = int(ends[0]) + 1
-                line += int(np.count_nonzero(newlines < skipped))
-            batch, consumed = self._records(chunk[skipped:], line, quoted, types)
-            self._consumed = skipped + consumed
-            if batch is not None:
-                yield from self._sliced(batch)
-
-    def _chunks(self) -> Iterator[tuple[memoryview, int, bool]]:
-        """(chunk of whole lines, its first line, whether it holds a quote). One buffer is
-        reused: a chunk is valid until the next is asked for. The consumer sets `_consumed` to
-        the bytes it used (whole records); the rest is carried into the next chunk."""
-        utf8 = self.encoding.replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
-        decoder = None if utf8 else codecs.getincrementaldecoder(self.encoding)()
-        buffer = bytearray(2 * self.block_bytes)
-        carry, line, first = 0, 1, True
-        with open(self.path, "rb", buffering=0) as handle:
-            while True:
-                if decoder is None:
-                    if len(buffer) - carry < self.block_bytes:
-                        buffer = _grown(buffer, carry, carry + self.block_bytes)
-                    with memoryview(buffer) as view:
-                        added = handle.readinto(view[carry:carry + self.block_bytes])
-                    if first and buffer[:3] == codecs.BOM_UTF8:
-                        buffer[0:added - 3] = buffer[3:added]
-                        added -= 3
-                    more = added > 0
-                else:
-                    raw = handle.read(self.block_bytes)
-                    try:
-                        text = decoder.decode(raw, final=not raw)
-                    except UnicodeDecodeError as exc:
-                        raise FileError(f"not {self.encoding} text near byte "
-                                        f"{handle.tell() - len(raw) + exc.start}") from None
-                    data = (text.lstrip("\ufeff") if first else text).encode()
-                    if len(buffer) - carry < len(data):
-                        buffer = _grown(buffer, carry, carry + len(data))
-                    buffer[carry:carry + len(data)] = data
-                    added, more = len(data), bool(raw)
-                self.done = handle.tell()
-                first = False
-                if not more:
-                    break
-                end = carry + added
-                cut = buffer.rfind(b"\n", 0, end) + 1
-                if not cut:
-                    carry = end
-                    continue
-                quoted = buffer.find(b'"', 0, cut) >= 0
-                self._consumed = cut
-                with memoryview(buffer) as view, view[:cut] as chunk:
-                    yield chunk, line, quoted
-                cut = self._consumed
-                line += buffer.count(b"\n", 0, cut)
-                buffer[0:end - cut] = buffer[cut:end]
-                carry = end - cut
-        tail = bytes(buffer[:carry])
-        if tail.strip(b"\r\n"):
-            tail += b"" if tail.endswith(b"\n") else b"\n"
-            self._consumed = len(tail)
-            yield memoryview(tail), line, b'"' in tail
-            if self._consumed < len(tail):
-                where = line + tail.count(b"\n", 0, self._consumed)
-                raise FileError(f"line {where}: a quoted value is not closed before the end of "
-                                f"the file")
-
-    def _records(self, chunk: memoryview, line: int, quoted: bool,
-                 columns: dict[str, pa.DataType]) -> tuple[RawBatch | None, int]:
-        """The chunk's rows, each with its line, and the bytes they took: a record cut off at
-        the chunk's end (a quoted line break) is left for the next chunk."""
-        if not len(chunk):
-            return None, 0
-        array = np.frombuffer(chunk, np.uint8)
-        newlines = np.flatnonzero(array == NEWLINE)
-        if not quoted:
-            return self._parsed(chunk, newlines, newlines, line, columns), len(chunk)
-        try:
-            batch = self._parsed(chunk, newlines, newlines, line, columns, strict=True)
-            return batch, len(chunk)
-        except _NotOneLinePerRecord:
-            pass
-        _newlines, ends = _scan(array, True)
-        if not len(ends):
-            return None, 0
-        used = int(ends[-1]) + 1
-        return self._parsed(chunk[:used], newlines[newlines < used], ends, line, columns), used
-
-    def _parsed(self, chunk: memoryview, newlines: np.ndarray, ends: np.ndarray, line: int,
-                columns: dict[str, pa.DataType], strict: bool = False) -> RawBatch:
-        """Parse whole records (ending at `ends`); with `strict`, refuse unless every record is
-        one line."""
-        lines, blank = _record_lines(np.frombuffer(chunk, np.uint8), newlines, ends, line)
-        invalid: list = []
-
-        def collect(row) -> str:
-            invalid.append(row)
-            return "skip"
-
-        try:
-            # One thread and one block: this runs in the reading thread, beside validation
-            # and writing; in one block, quoted values may hold line breaks.
-            table = pcsv.read_csv(
-                pa.py_buffer(chunk),
-                read_options=pcsv.ReadOptions(column_names=self.columns, use_threads=False,
-                                              block_size=len(chunk) + 1),
-                parse_options=pcsv.ParseOptions(delimiter=self.delimiter,
-                                                ignore_empty_lines=False,
-                                                invalid_row_handler=collect),
-                convert_options=pcsv.ConvertOptions(
-                    include_columns=list(columns), column_types=columns,
-                    strings_can_be_null=True, quoted_strings_can_be_null=True))
-        except pa.ArrowInvalid as exc:
-            if strict:
-                raise _NotOneLinePerRecord from None
-            raise FileError(f"near line {line}: {str(exc).splitlines()[0]}") from None
-        if strict and table.num_rows + len(invalid) != len(lines):
-            raise _NotOneLinePerRecord
-        keep = ~blank
-        found: list[tuple[int, str, str]] = []
-        if invalid:
-            # Rows that do not split into the header's columns, numbered by the parser.
-            numbers = np.array([row.number for row in invalid], dtype=np.int64) - 1
-            valid = np.ones(len(lines), dtype=bool)
-            valid[numbers] = False
-            for row, index in zip(invalid, numbers, strict=True):
-                if row.text.strip():
-                    found.append((int(lines[index]), row.text[:500],
-                                  f"{row.actual_columns} values where the header has "
-                                  f"{row.expected_columns} columns"))
-            lines, keep = lines[valid], keep[valid]
-        if table.num_rows != len(lines):
-            raise FileError(f"near line {line}: could not place rows on lines "
-                            f"({table.num_rows} rows for {len(lines)} records)")
-        if not keep.all():
-            table = table.filter(pa.array(keep))
-            lines = lines[keep]
-        return RawBatch(table, pa.array(lines, pa.int64()), found)
-
-
-class _NotOneLinePerRecord(Exception):
-    """A chunk holds a record spanning lines (a quoted value with a line break)."""
-
-
-def _grown(buffer: bytearray, keep: int, size: int) -> bytearray:
-    """A larger buffer holding the first `keep` bytes (for a record longer than a block)."""
-    bigger = bytearray(max(size, 2 * len(buffer)))
-    bigger[:keep] = buffer[:keep]
-    return bigger
-
-
-def _scan(buffer: np.ndarray, quoted: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of line ends, and of those outside quotes (where records end)."""
-    newlines = np.flatnonzero(buffer == NEWLINE)
-    if not quoted:  # without quotes every line ends a record
-        return newlines, newlines
-    quotes = np.flatnonzero(buffer == QUOTE)
-    if not len(newlines) or not len(quotes):
-        return newlines, newlines
-    # A line end is outside quotes when an even number of quote characters precede it.
-    inside = np.searchsorted(quotes, newlines) & 1
-    return newlines, newlines[inside == 0]
-
-
-def _record_lines(buffer: np.ndarray, newlines: np.ndarray, ends: np.ndarray,
-                  first_line: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each record's first line, and whether it is blank."""
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    if len(newlines) != len(ends):
-        lines = first_line + np.searchsorted(newlines, starts)
-    else:
-        lines = first_line + np.arange(len(ends), dtype=np.int64)
-    length = ends - starts
-    blank = (length == 0) | ((length == 1) & (buffer[np.minimum(starts, len(buffer) - 1)] == CR))
-    return lines.astype(np.int64), blank
+def upload_refusal(handle: IO[bytes], *, kind: str, encoding: str = ""):
+    """Why a file cannot be imported at all, found before it is queued (a sentence for people,
+    translated when shown), or None: what it looks like when it is not of its format, and for
+    a CSV read without a chosen encoding, the lines whose encoding disagrees. `handle` is a
+    seekable binary file, left at its start."""
+    refused = refusal(handle, kind)
+    if refused is not None or kind != "csv" or encoding:
+        return refused
+    head = handle.read(SAMPLE_BYTES)
+    handle.seek(0)
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+            utf16_without_mark(head):
+        return None
+    scan = scan_encoding(handle)
+    handle.seek(0)
+    return None if scan.encoding else scan.message()
 
 
 # ---- XLSX, Parquet, JSON lines -------------------------------------------------------------
@@ -394,7 +116,7 @@ class XlsxReader(Reader):
             if any(v is not None and str(v).strip() for v in values):
                 self.header_line = line
                 width = max(i for i, v in enumerate(values) if v is not None) + 1
-                self.columns = _checked_header(list(values[:width]), f"{path.name}, row {line}")
+                self.columns = checked_header(list(values[:width]), f"{path.name}, row {line}")
                 break
         else:
             raise FileError(f"{path.name}: the sheet is empty")
@@ -456,11 +178,11 @@ class ParquetReader(Reader):
             self._file = pq.ParquetFile(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise FileError(f"{path.name}: not a readable Parquet file ({exc})") from None
-        self.columns = _checked_header(self._file.schema_arrow.names, path.name)
+        self.columns = checked_header(self._file.schema_arrow.names, path.name)
         self.total = self._file.metadata.num_rows
 
     def batches(self, columns: list[str], categories: tuple[str, ...] = ()) -> Iterator[RawBatch]:
-        return _prefetched(lambda: self._batches(columns))
+        return prefetched(lambda: self._batches(columns))
 
     def _batches(self, columns: list[str]) -> Iterator[RawBatch]:
         offset = 0
@@ -481,9 +203,11 @@ class JsonLinesReader(Reader):
         super().__init__(path, batch_rows=batch_rows)
         names: dict[str, None] = {}
         with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in _lines(handle):
                 if number > 1000:
                     break
+                if raw is None:
+                    continue
                 try:
                     row = json.loads(raw)
                 except ValueError:
@@ -492,20 +216,31 @@ class JsonLinesReader(Reader):
                     names.update(dict.fromkeys(row))
         if not names:
             raise FileError(f"{path.name}: no JSON object in the first 1000 lines")
-        self.columns = _checked_header(list(names), path.name)
+        self.columns = checked_header(list(names), path.name)
 
     def batches(self, columns: list[str], categories: tuple[str, ...] = ()) -> Iterator[RawBatch]:
         values: dict[str, list] = {c: [] for c in columns}
         lines: list[int] = []
         invalid: list[tuple[int, str, str]] = []
         with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                self.done += len(raw)
+            for number, raw in _lines(handle):
+                self.done = handle.tell()
+                if raw is None:
+                    invalid.append((number, "",
+                                    f"longer than {reading.MAX_RECORD_BYTES >> 20} MB"))
+                    continue
                 if not raw.strip():
                     continue
                 try:
-                    row = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
-                except (ValueError, UnicodeDecodeError) as exc:
+                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    # JSON is UTF-8 (RFC 8259): no other encoding to choose.
+                    invalid.append((number, raw[:500].decode(errors="replace").rstrip(),
+                                    "not UTF-8 text, which JSON lines must be"))
+                    continue
+                try:
+                    row = json.loads(text)
+                except ValueError as exc:
                     invalid.append((number, raw[:500].decode(errors="replace").rstrip(),
                                     f"not JSON ({str(exc).split(':')[0]})"))
                     continue
@@ -528,6 +263,23 @@ class JsonLinesReader(Reader):
         return RawBatch(table, pa.array(lines, pa.int64()), invalid)
 
 
+def _lines(handle) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) for each line of a binary file; a line longer than MAX_RECORD_BYTES is
+    skipped without being held in memory and given as None."""
+    number = 0
+    while True:
+        raw = handle.readline(reading.MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > reading.MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+            continue
+        yield number, raw
+
+
 def json_text(value) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -536,46 +288,3 @@ def json_text(value) -> str | None:
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, ensure_ascii=False)
-
-
-# ---- a reading thread ----------------------------------------------------------------------
-
-_END = object()
-
-
-def _prefetched(make: Callable[[], Iterator], depth: int = 2) -> Iterator:
-    """Run an iterator in a thread, `depth` items ahead, so reading overlaps the rest."""
-    items: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in make():
-                while not stop.is_set():
-                    try:
-                        items.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            items.put(_END)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            items.put(exc)
-
-    thread = threading.Thread(target=produce, name="outsidein-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = items.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            with contextlib.suppress(queue.Empty):
-                items.get(timeout=0.1)
-        thread.join()

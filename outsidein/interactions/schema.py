@@ -72,6 +72,20 @@ ATTRIBUTES: dict[str, tuple[pa.DataType, str]] = {
 }
 
 
+# The longest value (in characters) each text attribute takes: identifiers 200, codes and names
+# 64, free text 1000 (docs/channel-schemas.md). A longer value rejects its row at import, so a
+# damaged or hostile file cannot fill the store with megabyte "identifiers".
+MAX_LENGTHS: dict[str, int] = {
+    "source": 64,
+    "record_id": 200,
+    "channel": 64,
+    "organization": 64,
+    "service": 64,
+    "queue": 200,
+    "tier": 64,
+    "exclusion_reason": 1000,
+}
+
 # Text attributes with few distinct values (codes and names): stored dictionary-encoded.
 CATEGORIES = ("source", "channel", "organization", "service", "queue", "tier", "exclusion_reason")
 

@@ -182,17 +182,19 @@ def _audit_value(value):
 def interactions_import(*, path: str | Path, source: str, mapping: SourceMapping | str | None = None,
                         by=None, dry_run: bool = False, progress: Progress | None = None,
                         batch_rows: int = DEFAULT_BATCH_ROWS,
-                        organization: str | None = None) -> ImportReport:
+                        organization: str | None = None, encoding: str = "") -> ImportReport:
     """Import a file of interaction records now (CSV, XLSX, Parquet or JSON lines), as the
     command line does: with no scope of its own, but only for the source's owner's subtree.
 
     Rows that fail a check are written to the reject report and the rest are stored; a file
     that cannot be read at all raises ImportFailed and stores nothing. `organization` names the
-    owner of a source imported for the first time (default: the tree's only root).
+    owner of a source imported for the first time (default: the tree's only root); `encoding`
+    (a CSV's) overrides the mapping's and detection.
     """
     path = Path(path)
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=path.name, path=str(path), owner=organization)
+                            file_name=path.name, path=str(path), owner=organization,
+                            encoding=encoding)
     return _run(record, path, progress=progress, batch_rows=batch_rows)
 
 
@@ -200,18 +202,20 @@ def interactions_import_enqueue(*, file: str | Path | IO[bytes], source: str,
                                 file_name: str = "", mapping: SourceMapping | str | None = None,
                                 by=None, dry_run: bool = False,
                                 organizations: list[str] | None = None,
-                                organization: str | None = None) -> InteractionImport:
+                                organization: str | None = None,
+                                encoding: str = "") -> InteractionImport:
     """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR.
 
     With `organizations` (the codes the importer may import for, as a staff page gives them),
     every record must name one of them; others are rejected as unknown organizations, and a
     record held by an organization outside them is refused, not changed. `organization` names
-    the owner of a source imported for the first time.
+    the owner of a source imported for the first time; `encoding` (a CSV's) overrides the
+    mapping's and detection.
     """
     name = Path(file_name or getattr(file, "name", "") or "upload").name
     record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
                             file_name=name, path="", queued=True, organizations=organizations,
-                            owner=organization)
+                            owner=organization, encoding=encoding)
     if isinstance(file, str | Path):
         record.path = str(Path(file).absolute())
     else:
@@ -291,7 +295,7 @@ def interactions_import_undo(*, import_id: int, by=None,
 
 def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, path: str,
                    queued: bool = False, organizations: list[str] | None = None,
-                   owner: str | None = None) -> InteractionImport:
+                   owner: str | None = None, encoding: str = "") -> InteractionImport:
     source = (source or "").strip()
     if not source:
         raise ValidationError({"source": _("Name the source system the records come from.")})
@@ -305,7 +309,8 @@ def _import_record(*, source: str, mapping, by, dry_run: bool, file_name: str, p
         allowed = sorted(set(subtree_codes(system.organization)) & set(organizations))
     record = InteractionImport(source=source, mapping=saved, by=by if getattr(by, "pk", None)
                                else None, dry_run=dry_run, file_name=file_name[:255], path=path,
-                               organization=system.organization, organizations=allowed)
+                               organization=system.organization, organizations=allowed,
+                               encoding=encoding)
     if not queued:
         record.start()
     record.full_clean()
@@ -337,7 +342,8 @@ def _run(record: InteractionImport, path: Path | None, *, progress: Progress | N
     tally = _Tally()
     try:
         if batches is None:
-            reader = open_reader(path, encoding=spec.encoding, delimiter=spec.delimiter,
+            reader = open_reader(path, encoding=record.encoding or spec.encoding,
+                                 delimiter=spec.delimiter,
                                  sheet=spec.sheet, timestamp_format=spec.timestamp_format,
                                  batch_rows=batch_rows)
             record.file_format = reader.format

@@ -27,6 +27,7 @@ from outsidein.interactions.schema import (
     ATTRIBUTES,
     CATEGORIES,
     CHANNELS,
+    MAX_LENGTHS,
     START_EVENTS,
     TIMESTAMP,
 )
@@ -52,6 +53,9 @@ EVENT_ORDER: tuple[tuple[str, str], ...] = (
 CLOCK_SKEW = dt.timedelta(minutes=10)
 NOT_CHECKED_FOR_FUTURE = ("due_at",)
 
+# A reject report shows at most this many characters of a value (then "…").
+SHOWN_CHARS = 200
+
 REJECT_SCHEMA = pa.schema([("line", pa.int64()), ("field", pa.string()),
                            ("value", pa.string()), ("reason", pa.string())])
 
@@ -66,6 +70,7 @@ REASONS = {
     "no_channel": "missing: no channel, and the mapping sets none",
     "organization": "no organization with this code",
     "no_organization": "missing: every record needs the code of its organization",
+    "too_long": "too long: {field} holds at most {limit} characters",
 }
 
 
@@ -122,6 +127,10 @@ class BatchChecker:
             parsed = self._parse(name, pa.array([value]))
             if parsed.bad[0].as_py():
                 raise MappingError(f"the value {value!r} set for {name} is {self._reason(name)}")
+            if name in MAX_LENGTHS and len(value.strip()) > MAX_LENGTHS[name]:
+                raise MappingError(f"the value set for {name} is "
+                                   + REASONS["too_long"].format(field=name,
+                                                                limit=MAX_LENGTHS[name]))
 
     def _parse(self, name: str, column) -> Parsed:
         kind = field_kind(name)
@@ -162,6 +171,10 @@ class BatchChecker:
                 unreadable[name] = parsed.bad
                 texts[name] = as_text(raw[column])
                 problems.append((parsed.bad, name, texts[name], self._reason(name)))
+            too_long = _too_long(name, parsed.values)
+            if too_long is not None:
+                problems.append((too_long, name, as_text(raw[column]), REASONS["too_long"].format(
+                    field=name, limit=MAX_LENGTHS[name])))
         for name, value in self.constants.items():
             values[name] = _filled(values.get(name), self._parse(name, pa.array([value])).values,
                                    n)
@@ -276,11 +289,31 @@ class BatchChecker:
                    else pa.repeat(pa.scalar(reason), count))
             tables.append(pa.table({
                 "line": lines.filter(mask), "field": pa.repeat(pa.scalar(name), count),
-                "value": pc.fill_null(text.filter(mask), ""), "reason": why,
+                "value": _shown(pc.fill_null(text.filter(mask), "")), "reason": why,
             }, schema=REJECT_SCHEMA))
         if not tables:
             return REJECT_SCHEMA.empty_table()
         return pa.concat_tables(tables).sort_by([("line", "ascending")])
+
+
+def _too_long(name: str, values: pa.Array) -> pa.Array | None:
+    """Which values are longer than the field takes (None when none is), measured on the
+    distinct values of a dictionary array."""
+    limit = MAX_LENGTHS.get(name)
+    if limit is None or field_kind(name) not in ("text", "category"):
+        return None
+    longer = per_row(values, lambda v: pc.greater(pc.utf8_length(v), limit))
+    if not pc.any(longer).as_py():
+        return None
+    return pc.fill_null(longer, False)
+
+
+def _shown(text: pa.Array) -> pa.Array:
+    """Values cut to SHOWN_CHARS characters (with "…"), as a reject report shows them."""
+    if not len(text) or not pc.any(pc.greater(pc.utf8_length(text), SHOWN_CHARS)).as_py():
+        return text
+    cut = pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, SHOWN_CHARS), "…", "")
+    return pc.if_else(pc.greater(pc.utf8_length(text), SHOWN_CHARS), cut, text)
 
 
 def _filled(values: pa.Array | None, constant: pa.Array, n: int) -> pa.Array:

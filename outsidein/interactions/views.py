@@ -89,7 +89,8 @@ def import_new(request):
                 file=upload, file_name=upload.name, source=form.cleaned_data["source"],
                 mapping=form.cleaned_data["mapping"], by=request.user,
                 dry_run=form.cleaned_data["dry_run"], organizations=scope,
-                organization=owner.code if owner else None)
+                organization=owner.code if owner else None,
+                encoding=form.cleaned_data["encoding"])
         except ValidationError as error:
             add_validation_errors(form, error)
         else:

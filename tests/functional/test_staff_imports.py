@@ -105,7 +105,7 @@ def test_an_import_is_started_with_the_keyboard_and_its_page_follows_it(
     assert not hidden_focus, f"focus not visible on: {hidden_focus}"
     names = [f.name for f in walk]
     assert names.index("file") < names.index("source") < names.index("mapping") \
-        < names.index("dry_run")
+        < names.index("encoding") < names.index("dry_run")
 
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     tab_to(page, lambda f: f.name == "file")
@@ -115,6 +115,8 @@ def test_an_import_is_started_with_the_keyboard_and_its_page_follows_it(
     page.keyboard.type("acd-keyboard")
     page.keyboard.press("Tab")
     assert focused_element(page).name == "mapping"
+    page.keyboard.press("Tab")
+    assert focused_element(page).name == "encoding"
     page.keyboard.press("Tab")
     assert focused_element(page).name == "dry_run"
     page.keyboard.press("Space")

@@ -98,3 +98,23 @@ def test_a_mapping_saved_from_json_then_used_by_its_source(tmp_path, capsys):
     spec.write_text('{"name": "acd-day-first", "source": "acd", "time_zone": "Mars/Olympus"}')
     assert main(["import", "mapping", str(spec)]) == 1
     assert "IANA time zone" in capsys.readouterr().err
+
+
+def test_a_file_mixing_encodings_fails_then_imports_with_the_encoding_chosen(tmp_path, capsys):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"record_id,channel,received,exclusion_reason\n"
+                     + "L1,mail,2025-03-03 09:00,grève\n".encode()
+                     + "L2,mail,2025-03-03 09:01,grève\n".encode("cp1252"))
+    assert main(["import", str(path), "--source", "mailroom"]) == 1
+    err = capsys.readouterr().err
+    assert ("Line 3 is not UTF-8 although the rest of the file is: choose the file's encoding. "
+            "(nothing was stored)") in err
+    assert interaction_store().count() == 0
+    assert main(["import", str(path), "--source", "mailroom", "--encoding", "klingon"]) == 1
+    assert "unknown encoding 'klingon'" in capsys.readouterr().err
+    assert main(["import", str(path), "--source", "mailroom", "--encoding", "utf-8"]) == 1
+    out = capsys.readouterr().out
+    assert "rejected line 3:  'L2,mail,2025-03-03 09:01,gr\ufffdve': cannot be read as UTF-8" in out
+    assert "Read 2 rows: 1 stored, 0 updated (1 of them excluded: 1 'grève'), 1 rejected" in out
+    assert main(["import", str(path), "--source", "mailroom", "--encoding", "cp1252"]) == 0
+    assert interaction_store().count() == 2

@@ -96,3 +96,19 @@ def test_channels_in_the_spellings_exports_use():
     assert parsed.values.to_pylist() == ["telephone", "in_person", "email", None, None,
                                          "online", "telephone"]
     assert parsed.bad.to_pylist() == [False, False, False, True, False, False, False]
+
+
+def test_every_text_field_has_a_longest_value_and_the_docs_give_it():
+    from pathlib import Path
+
+    import pyarrow as pa
+
+    from outsidein.interactions.schema import ATTRIBUTES, MAX_LENGTHS
+
+    text_fields = {name for name, (kind, _doc) in ATTRIBUTES.items() if kind == pa.string()}
+    assert set(MAX_LENGTHS) == text_fields
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "channel-schemas.md").read_text()
+    section = docs.split("### Longest values")[1].split("\n## ")[0]
+    for name, limit in MAX_LENGTHS.items():
+        row = next(line for line in section.splitlines() if f"`{name}`" in line)
+        assert f"| {limit} |" in row, name

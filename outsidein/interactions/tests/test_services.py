@@ -285,3 +285,95 @@ def test_an_import_and_its_undo_queue_a_recompute_and_a_dry_run_does_not(
     with django_capture_on_commit_callbacks(execute=True):
         interactions_import_undo(import_id=report.import_id)
     assert recompute_reasons()[-1] == f"import {report.import_id} of acd undone"
+
+
+# ---- bad input: mixed encodings, files that are not CSV, over-long values ---------------------
+
+def mixed_encoding_file(path):
+    """Calls from Québec: UTF-8, except lines 3 and 5, saved from an older Windows program."""
+    rows = calls(5)
+    body = ",".join(HEADER).encode() + b"\n"
+    for line, row in enumerate(rows, start=2):
+        row[6] = "grève à Québec"
+        text = ",".join(str(v) for v in row) + "\n"
+        body += text.encode("cp1252" if line in (3, 5) else "utf-8")
+    path.write_bytes(body)
+    return path
+
+
+def test_a_file_mixing_encodings_fails_naming_the_lines_and_stores_nothing(tmp_path):
+    path = mixed_encoding_file(tmp_path / "calls.csv")
+    message = ("Lines 3 and 5 are not UTF-8 although the rest of the file is: choose the "
+               "file's encoding.")
+    with pytest.raises(ImportFailed) as failed:
+        interactions_import(path=path, source="acd")
+    assert str(failed.value) == message
+    record = InteractionImport.objects.get()
+    assert (record.status, record.error, record.stored) == (ImportStatus.FAILED, message, 0)
+    assert interaction_store().count() == 0
+
+
+def test_a_chosen_encoding_reads_the_mixed_file_as_chosen(tmp_path):
+    path = mixed_encoding_file(tmp_path / "calls.csv")
+    report = interactions_import(path=path, source="acd", encoding="cp1252")
+    assert (report.rows_read, report.stored, report.rejected) == (5, 5, 0)
+    # Windows-1252 reads the UTF-8 lines' accents as two characters each, as asked.
+    misread = "grève à Québec".encode().decode("cp1252")
+    assert misread.startswith("grÃ¨ve")
+    assert report.excluded_by_reason == {"grève à Québec": 2, misread: 3}
+    assert InteractionImport.objects.get(pk=report.import_id).encoding == "cp1252"
+
+    again = interactions_import(path=path, source="acd-utf8", encoding="utf-8")
+    assert (again.rows_read, again.stored, again.rejected) == (5, 3, 2)
+    assert again.reconciles
+    assert [(r["line"], r["reason"]) for r in rejects_of(again)] == [
+        ("3", "cannot be read as UTF-8 text, the encoding chosen for the file"),
+        ("5", "cannot be read as UTF-8 text, the encoding chosen for the file")]
+    assert again.excluded_by_reason == {"grève à Québec": 3}
+
+
+def test_a_saved_mapping_s_encoding_is_used_and_the_chosen_one_wins(tmp_path):
+    path = mixed_encoding_file(tmp_path / "calls.csv")
+    source_mapping_create(name="acd-win", source="acd", encoding="cp1252")
+    assert interactions_import(path=path, source="acd").stored == 5
+    report = interactions_import(path=path, source="acd", encoding="utf-8")
+    assert (report.stored, report.updated, report.rejected) == (0, 3, 2)
+
+
+@pytest.mark.parametrize(("content", "what"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100), "a PNG image"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+    (b"PK\x03\x04" + bytes(100), "a ZIP archive"),
+])
+def test_a_file_that_is_not_csv_fails_saying_what_it_looks_like(tmp_path, content, what):
+    path = tmp_path / "calls.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFailed, match=f"^This file looks like {what}, not a CSV file.$"):
+        interactions_import(path=path, source="acd")
+    assert InteractionImport.objects.get().status == ImportStatus.FAILED
+    assert interaction_store().count() == 0
+
+
+def test_random_bytes_fail_as_binary_data(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(20_000)))
+    with pytest.raises(ImportFailed) as failed:
+        interactions_import(path=path, source="acd")
+    assert str(failed.value) == "This file contains binary data, not text: it is not a CSV file."
+
+
+def test_a_5_mb_value_is_a_reject_naming_the_field_and_its_limit(tmp_path):
+    rows = calls(4)
+    rows[1][0] = "C" * (5 << 20)  # a 5 MB "identifier"
+    rows[2][6] = "strike " * 200  # 1,400 characters of exclusion reason
+    path = write_csv(tmp_path / "calls.csv", rows)
+    report = interactions_import(path=path, source="acd")
+    assert (report.rows_read, report.stored, report.rejected) == (4, 2, 2)
+    assert report.rows_read == report.stored + report.updated + report.rejected
+    rejects = rejects_of(report)
+    assert [(r["line"], r["field"], r["reason"]) for r in rejects] == [
+        ("3", "record_id", "too long: record_id holds at most 200 characters"),
+        ("4", "exclusion_reason", "too long: exclusion_reason holds at most 1000 characters")]
+    # The report shows the start of the value, not 5 MB of it.
+    assert rejects[0]["value"] == "C" * 200 + "…"
+    assert sorted(stored_rings()) == ["C0", "C3"]

@@ -2,6 +2,7 @@
 saved mappings and their errors."""
 
 import csv
+import html
 import io
 import re
 
@@ -341,3 +342,82 @@ def test_editing_a_mapping_keeps_its_name_and_audits_the_change(world):
     entry = AuditEntry.objects.get(action="source_mapping.update")
     assert entry.actor == world["lead"]
     assert entry.changes["column_map"][1] == {"Call ID": "record_id", "Rings": "rings"}
+
+
+# ---- files refused at upload, with the encoding to choose -----------------------------------
+
+def mixed_upload() -> SimpleUploadedFile:
+    """UTF-8 rows from Québec, with line 3 saved by an older Windows program."""
+    body = HEADER.encode()
+    for line, row in enumerate(ROWS[:3], start=2):
+        text = row + "Québec\n"
+        body += text.encode("cp1252" if line == 3 else "utf-8")
+    return SimpleUploadedFile("calls.csv", body, "text/csv")
+
+
+def test_a_file_mixing_encodings_is_refused_on_the_page_and_then_read_as_chosen(
+        world, django_capture_on_commit_callbacks):
+    client = world["client"]
+    client.force_login(world["lead"])
+    page = upload(client, django_capture_on_commit_callbacks, file=mixed_upload())
+    text = html.unescape(text_of(page))
+    assert page.status_code == 200
+    assert ("Line 3 is not UTF-8 although the rest of the file is: choose the file's "
+            "encoding.") in text
+    assert '<option value="cp1252">Windows-1252 (Western European)</option>' in \
+        page.content.decode()
+    assert not InteractionImport.objects.exists()  # nothing queued, nothing stored
+
+    page = upload(client, django_capture_on_commit_callbacks, file=mixed_upload(),
+                  encoding="utf-8")
+    record = InteractionImport.objects.get()
+    assert page.status_code == 302 and record.encoding == "utf-8"
+    assert (record.status, record.rows_read, record.stored, record.rejected) == (
+        ImportStatus.DONE, 3, 2, 1)
+    detail = html.unescape(text_of(client.get(page["Location"])))
+    assert ("3 — C2,telephone,tor-cc,2025-03-03 09:01:00,2025-03-03 09:01:30,5,Qu\ufffdbec "
+            "cannot be read as UTF-8 text, the encoding chosen for the file") in detail
+
+
+def test_a_picture_named_csv_is_refused_in_french(world, django_capture_on_commit_callbacks):
+    client = world["client"]
+    client.force_login(world["lead"])
+    picture = SimpleUploadedFile("appels.csv", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/csv")
+    data = {"file": picture, "source": "acd-toronto"}
+    page = client.post("/staff/imports/new/", data, HTTP_ACCEPT_LANGUAGE="fr")
+    text = html.unescape(text_of(page))
+    assert page.status_code == 200
+    assert "Ce fichier semble être une image PNG, et non un fichier CSV." in text
+    body = (HEADER + "C1,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n").encode()
+    body += "".join(f"C{n},telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n"
+                    for n in (2, 3)).encode("cp1252")
+    body += "C4,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n".encode()
+    body += "C5,telephone,tor-cc,2025-03-03 09:00:00,,,Québec\n".encode()
+    page = client.post("/staff/imports/new/", {
+        "file": SimpleUploadedFile("appels.csv", body, "text/csv"), "source": "acd-toronto"},
+        HTTP_ACCEPT_LANGUAGE="fr")
+    assert ("Les lignes 3 et 4 ne sont pas en UTF-8, alors que le reste du fichier l'est : "
+            "choisissez l'encodage du fichier.") in html.unescape(text_of(page))
+    assert not InteractionImport.objects.exists()
+
+
+def test_a_mapping_s_encoding_must_be_one_python_knows(world):
+    client = world["client"]
+    client.force_login(world["lead"])
+    page = client.post("/staff/imports/mappings/new/", {
+        "name": "acd", "source": "acd-toronto", "time_zone": "America/Toronto",
+        "column_map": "{}", "constants": "{}", "encoding": "klingon"})
+    assert "is not an encoding, e.g. utf-8, cp1252 or iso-8859-1" in html.unescape(
+        text_of(page))
+    assert not SourceMapping.objects.exists()
+
+
+def test_the_source_s_mapping_encoding_counts_at_upload(world, django_capture_on_commit_callbacks):
+    source_mapping_create(name="acd-win", source="acd-toronto", encoding="cp1252",
+                          organization=world["lead"].memberships.get().organization)
+    client = world["client"]
+    client.force_login(world["lead"])
+    page = upload(client, django_capture_on_commit_callbacks, file=mixed_upload())
+    assert page.status_code == 302  # the mapping chose Windows-1252: nothing to decide
+    record = InteractionImport.objects.get()
+    assert (record.status, record.stored, record.encoding) == (ImportStatus.DONE, 3, "")

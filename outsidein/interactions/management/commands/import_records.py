@@ -1,5 +1,7 @@
-"""`import_records FILE --source NAME [--mapping M] [--dry-run]` and `import_records undo ID`."""
+"""`import_records FILE --source NAME [--mapping M] [--encoding E] [--dry-run]` and
+`import_records undo ID`."""
 
+import codecs
 import sys
 from pathlib import Path
 
@@ -21,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--organization", metavar="CODE",
                             help="organization that owns a source imported for the first time "
                                  "(default: the organization tree's root)")
+        parser.add_argument("--encoding", default="", metavar="NAME",
+                            help="a CSV file's encoding (utf-8, cp1252, iso-8859-1, utf-16...), "
+                                 "over the mapping's and detection; lines it cannot read are "
+                                 "rejected with their line number")
         parser.add_argument("--dry-run", action="store_true",
                             help="check and count everything, store nothing")
         parser.add_argument("--yes", action="store_true",
@@ -29,7 +35,7 @@ class Command(BaseCommand):
                             help="rows read at a time (bounds memory; default 250,000)")
 
     def handle(self, *args, file, import_id, source, mapping, dry_run, yes, batch_rows,
-               organization=None, **options):
+               organization=None, encoding="", **options):
         if file == "undo" and import_id is not None:
             return self._undo(import_id, yes=yes)
         if file == "mapping" and import_id is not None:
@@ -38,11 +44,19 @@ class Command(BaseCommand):
             raise CommandError("one file at a time (or: undo ID)")
         if not source:
             raise CommandError("--source is required: the source system the records come from")
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise CommandError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, "
+                                   f"iso-8859-1, utf-16)") from None
         return self._import(Path(file), source=source, mapping=mapping, dry_run=dry_run,
-                            batch_rows=batch_rows, organization=organization)
+                            batch_rows=batch_rows, organization=organization,
+                            encoding=encoding)
 
     def _import(self, path: Path, *, source: str, mapping: str | None, dry_run: bool,
-                batch_rows: int | None, organization: str | None = None) -> None:
+                batch_rows: int | None, organization: str | None = None,
+                encoding: str = "") -> None:
         from outsidein.interactions.readers import DEFAULT_BATCH_ROWS
         from outsidein.interactions.services import ImportFailed, interactions_import
 
@@ -53,7 +67,7 @@ class Command(BaseCommand):
             report = interactions_import(path=path, source=source, mapping=mapping,
                                          dry_run=dry_run, progress=bar.update,
                                          batch_rows=batch_rows or DEFAULT_BATCH_ROWS,
-                                         organization=organization)
+                                         organization=organization, encoding=encoding)
         except ImportFailed as exc:
             raise CommandError(f"{path}: {exc} (nothing was stored)") from None
         except ValidationError as exc:
