@@ -154,8 +154,8 @@ def source_mapping_update(*, mapping: SourceMapping, scope: list[str] | None = N
     unknown = set(fields) - MAPPING_FIELDS - {"source", "organization"}
     if unknown:
         raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-    current = SourceMapping.objects.select_for_update().select_related("organization").get(
-        pk=mapping.pk)
+    current = (SourceMapping.objects.select_for_update(of=("self",))
+               .select_related("organization").get(pk=mapping.pk))
     if scope is not None and (current.organization is None
                               or current.organization.code not in scope):
         raise ValidationError({"organization": _("This mapping belongs to an organization you "
@@ -273,7 +273,8 @@ def interactions_import_undo(*, import_id: int, by=None,
     `scope`: the organization codes the caller may import for (None: any); it must hold the
     organization that owns the import's source.
     """
-    record = (InteractionImport.objects.select_for_update().select_related("organization")
+    record = (InteractionImport.objects.select_for_update(of=("self",))
+              .select_related("organization")
               .get(pk=import_id))
     if scope is not None and (record.organization is None
                               or record.organization.code not in scope):
