@@ -326,7 +326,7 @@ def phase_floor(args) -> dict:
     con.execute(f"SET memory_limit = '{os.environ.get('OUTSIDEIN_DUCKDB_MEMORY', '1GB')}'")
     con.execute("SET preserve_insertion_order = false")
     con.register("cal", calendar)
-    glob = str(InteractionStore(root).dataset_glob())
+    glob = InteractionStore(root).dataset_glob()
     branches = []
     for code, *_ in STANDARDS:
         channels, start, stop, unit, threshold = _measured(code, facts)

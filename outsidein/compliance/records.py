@@ -276,10 +276,9 @@ def csv_rows(table: pa.Table, factor: int = 1):
 
 def default_dataset() -> Path:
     """The live files of this installation's interaction store (as compliance_run reads it)."""
-    from outsidein.warehouse.installation import default_root
-    from outsidein.warehouse.store import InteractionStore
+    from outsidein.warehouse.store import InteractionStore, default_root
 
-    return InteractionStore(default_root()).dataset_glob()
+    return Path(InteractionStore(default_root()).dataset_glob())
 
 
 def known_service_codes(organization) -> tuple[str, ...]:

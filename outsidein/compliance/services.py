@@ -66,7 +66,7 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     unless `force`, or unless records were pending then.
     """
     from outsidein.warehouse.engines import open_engine
-    from outsidein.warehouse.installation import default_root
+    from outsidein.warehouse.store import default_root
 
     started = time.perf_counter()
     say = progress or (lambda _step: None)
@@ -144,7 +144,7 @@ def _enqueue_recompute(ids: list[int] | None, reason: str, period: str) -> None:
 
 def _live(root: Path) -> Path:
     """The live files of the store as a glob (the store also keeps superseded files)."""
-    return InteractionStore(root).dataset_glob()
+    return Path(InteractionStore(root).dataset_glob())
 
 
 def _version_fields(version: StandardVersion) -> dict:

@@ -15,8 +15,7 @@ from outsidein.accounts.permissions import IMPORT_RECORDS
 from outsidein.accounts.selectors import has_tree_path, organization_subtree, organizations_for_user
 from outsidein.interactions.models import InteractionImport, SourceMapping
 from outsidein.interactions.report import Reject
-from outsidein.warehouse.installation import default_root
-from outsidein.warehouse.store import InteractionStore
+from outsidein.warehouse.store import InteractionStore, default_root
 
 
 def interaction_store() -> InteractionStore:

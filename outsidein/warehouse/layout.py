@@ -38,9 +38,9 @@ class StoreLayout:
 
     # ---- live records --------------------------------------------------------------------
 
-    def dataset_glob(self) -> Path:
+    def dataset_glob(self) -> str:
         """The glob of live files (hive partitions: channel, month)."""
-        return self.root / LIVE_GLOB
+        return str(self.root / LIVE_GLOB)
 
     def live_files(self, partitions: Iterable[str] | None = None) -> list[Path]:
         """Live Parquet files, sorted; only those of the given partitions when named."""

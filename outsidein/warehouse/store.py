@@ -16,8 +16,7 @@ which partition a record goes to), `layout` (where files live and the names they
 `journal` (the lock, journaled commits, recovery, staging claims), `rewrite` (copying files
 with some rows dropped or kept), `sessions` (an import's staging and its commit plan), `undo`,
 `compaction`, `tuning`, and `engines` (the only module that opens DuckDB or Spark). This module
-re-exports their names that callers use, and imports nothing from Django: `installation` finds
-this installation's store from the settings.
+re-exports their names that callers use.
 """
 
 from collections.abc import Iterable, Iterator
@@ -51,9 +50,17 @@ __all__ = [
     "ASIDE", "BUFFER_ROWS", "COMPACT_AFTER_FILES", "ENGINE_MEMORY", "KEY", "LIVE_GLOB",
     "PARQUET_OPTIONS", "ROW_GROUP_ROWS", "SCHEMA", "SMALL_FILE_ROWS", "STATISTICS",
     "WRITE_SCHEMA", "CompactResult", "ImportSession", "InteractionStore", "StoreError",
-    "UndoResult", "WriteResult", "channel_codes", "conform", "split_by_partition",
-    "start_instants",
+    "UndoResult", "WriteResult", "channel_codes", "conform", "default_root",
+    "split_by_partition", "start_instants",
 ]
+
+
+def default_root() -> Path:
+    """The store of this installation: DATA_DIR/interactions (reads Django settings lazily)."""
+    # Imported here, not above: the store itself runs without Django (tests, bench/).
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "interactions"
 
 
 class InteractionStore:
@@ -71,9 +78,9 @@ class InteractionStore:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def dataset_glob(self) -> Path:
+    def dataset_glob(self) -> str:
         """The glob of live files, for an engine's `register_parquet` (hive partitions read)
-        or `read_parquet(str(glob), hive_partitioning = true)`."""
+        or `read_parquet(glob, hive_partitioning = true)`."""
         return self.layout.dataset_glob()
 
     def files(self, partitions: Iterable[str] | None = None) -> list[Path]:

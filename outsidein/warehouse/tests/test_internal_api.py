@@ -1,7 +1,6 @@
 """The warehouse's modules share a small public interface: none reaches into another's private
-names, none hides an import inside a function or a TYPE_CHECKING block, only `engines` opens
-DuckDB or Spark, and only `installation` reads Django's settings. A new module that breaks one
-of these fails here, named with its line."""
+names, none hides an import inside a function or a TYPE_CHECKING block, and only `engines`
+opens DuckDB or Spark. A new module that breaks one of these fails here, named with its line."""
 
 import ast
 from pathlib import Path
@@ -78,11 +77,3 @@ def test_only_engines_imports_duckdb_or_spark():
              if any(name.split(".")[0] in ENGINE_PACKAGES for name in names)]
     assert found == []
 
-
-def test_only_installation_reads_django():
-    # The store, and the pure compliance engine that lists its files, stay free of Django.
-    found = [f"{where(path, node)} imports {', '.join(names)}"
-             for path in modules() if path.stem != "installation"
-             for node, names in imported(path)
-             if any(name.split(".")[0] == "django" for name in names)]
-    assert found == []
