@@ -233,6 +233,8 @@ def phase_pandas(args) -> dict:
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from outsidein.warehouse.store import InteractionStore
+
     facts = _facts(args)
     holidays = np.array(facts["holidays"], dtype="datetime64[D]")
     measured = {code: _measured(code, facts) for code, *_ in STANDARDS}
@@ -242,7 +244,7 @@ def phase_pandas(args) -> dict:
     as_of_day = np.datetime64(AS_OF.astimezone(_zone()).date(), "D")
     as_of_ns = np.datetime64(AS_OF.replace(tzinfo=None), "ns")
     parts = []
-    for path in sorted(root.glob("channel=*/month=*/*.parquet")):
+    for path in InteractionStore(root).files():
         channel = path.parent.parent.name.split("=", 1)[1]
         codes = [c for c, m in measured.items() if m[0] is None or channel in m[0]]
         needed = {"organization", "exclusion_reason"}
@@ -297,6 +299,8 @@ def phase_floor(args) -> dict:
     import numpy as np
     import pyarrow as pa
 
+    from outsidein.warehouse.store import InteractionStore
+
     facts = _facts(args)
     holidays = np.array(facts["holidays"], dtype="datetime64[D]")
     root = Path(args.dir) / "data" / "interactions"
@@ -322,7 +326,7 @@ def phase_floor(args) -> dict:
     con.execute(f"SET memory_limit = '{os.environ.get('OUTSIDEIN_DUCKDB_MEMORY', '1GB')}'")
     con.execute("SET preserve_insertion_order = false")
     con.register("cal", calendar)
-    glob = str(root / "channel=*" / "month=*" / "*.parquet")
+    glob = InteractionStore(root).dataset_glob()
     branches = []
     for code, *_ in STANDARDS:
         channels, start, stop, unit, threshold = _measured(code, facts)

@@ -15,15 +15,15 @@ from pathlib import Path
 from outsidein import workdays
 from outsidein.compliance.evaluation import VersionPlan
 from outsidein.warehouse.calendar_tables import calendar_clock
+from outsidein.warehouse.store import InteractionStore
 
 # Bump when the engine's semantics change, so every stored result is recomputed once.
 ENGINE_REVISION = 1
-LIVE_GLOB = "channel=*/month=*/*.parquet"
 
 
 def dataset_files(root: Path) -> list[Path]:
     """The live Parquet files of the interaction store (none when it does not exist yet)."""
-    return sorted(root.glob(LIVE_GLOB)) if root.exists() else []
+    return InteractionStore(root).files()
 
 
 def dataset_listing(root: Path) -> dict[str, list[tuple[str, int, int]]]:

@@ -276,10 +276,9 @@ def csv_rows(table: pa.Table, factor: int = 1):
 
 def default_dataset() -> Path:
     """The live files of this installation's interaction store (as compliance_run reads it)."""
-    from outsidein.compliance.fingerprint import LIVE_GLOB
-    from outsidein.warehouse.store import default_root
+    from outsidein.warehouse.store import InteractionStore, default_root
 
-    return default_root() / LIVE_GLOB
+    return Path(InteractionStore(default_root()).dataset_glob())
 
 
 def known_service_codes(organization) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from outsidein.compliance.evaluation import Cell, evaluate
 from outsidein.compliance.models import ComplianceResult, ResultSource
 from outsidein.compliance.periods import Period, parse_period
 from outsidein.standards.models import StandardVersion
+from outsidein.warehouse.store import InteractionStore
 
 WRITE_BATCH = 5000
 
@@ -143,7 +144,7 @@ def _enqueue_recompute(ids: list[int] | None, reason: str, period: str) -> None:
 
 def _live(root: Path) -> Path:
     """The live files of the store as a glob (the store also keeps superseded files)."""
-    return root / fingerprint.LIVE_GLOB
+    return Path(InteractionStore(root).dataset_glob())
 
 
 def _version_fields(version: StandardVersion) -> dict:

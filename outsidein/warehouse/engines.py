@@ -1,8 +1,10 @@
 """The engine seam: open DuckDB (in-process, the default) or Spark SQL (local mode) behind one API.
 
-The only module that imports duckdb or pyspark. An engine registers the Parquet dataset and small
-Arrow tables by name, runs SQL in its own dialect (rendered by SQLGlot from one expression) and
-returns Arrow tables.
+The only module that imports duckdb or pyspark (a test holds the rest of the warehouse to it).
+An engine registers the Parquet dataset and small Arrow tables by name, runs SQL in its own
+dialect (rendered by SQLGlot from one expression) and returns Arrow tables. The store's own
+key look-ups at commit and undo use a plain DuckDB connection (`duckdb_connection`).
+The engines are imported when first opened: a web process that never measures skips loading them.
 """
 
 from __future__ import annotations
@@ -46,6 +48,19 @@ def open_engine(kind: str = "duckdb", **options) -> Engine:
     if kind == "spark":
         return SparkEngine(**options)
     raise ValueError(f"unknown engine {kind!r}; choose one of {', '.join(ENGINES)}")
+
+
+def duckdb_connection(*, memory_limit: str, temp_directory: str | Path):
+    """A DuckDB connection for the interaction store's key look-ups, bounded in memory and
+    spilling to `temp_directory` (the caller's staging folder)."""
+    import duckdb
+
+    con = duckdb.connect()
+    # Statements are drained (fetchall) before the next: the connection runs one at a time.
+    con.execute(f"SET memory_limit = '{_plain(memory_limit)}'").fetchall()
+    con.execute(f"SET temp_directory = '{_plain(str(temp_directory))}'").fetchall()
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    return con
 
 
 def _parquet_files(path: Path) -> list[Path]:

@@ -2,7 +2,11 @@
 journal of renames, removals and small writes that makes a commit one roll-forward unit
 (`_journal/*.json`, applied again by the next writer if a process died half-way), and the
 claims on staging folders (`_staging/<session>/`) that let recovery remove only those no living
-process holds. `Journaled` holds the methods `InteractionStore` inherits; the rest are helpers.
+process holds.
+
+The rest of the warehouse uses `Journal.locked()`, `Journal.commit(ops)`, `Claim` and `fsync`;
+an op is ["replace", source, target], ["remove", path] or ["write", path, text], with paths
+relative to the root.
 """
 
 import fcntl
@@ -16,13 +20,15 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
-class Journaled:
-    """The lock, the journal and recovery of a store under `self.root` (see InteractionStore)."""
+class Journal:
+    """The lock, the journal and recovery of a store under `root`."""
 
-    root: Path
+    def __init__(self, root: Path):
+        self.root = root
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def locked(self) -> Iterator[None]:
+        """Hold the writers' lock, after finishing whatever a dead writer left half-done."""
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -32,20 +38,7 @@ class Journaled:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _recover(self) -> None:
-        """Finish commits a dead process left half-applied; drop its abandoned staging."""
-        journals = self.root / "_journal"
-        if journals.is_dir():
-            for journal in sorted(journals.glob("*.json")):
-                self._apply(json.loads(journal.read_text()))
-                journal.unlink()
-        staging = self.root / "_staging"
-        if staging.is_dir():
-            for folder in staging.iterdir():
-                if _abandoned(folder):
-                    shutil.rmtree(folder, ignore_errors=True)
-
-    def _commit(self, ops: list[list[str]]) -> None:
+    def commit(self, ops: list[list[str]]) -> None:
         """Apply renames, removals and small writes as one roll-forward unit (under the lock)."""
         if not ops:
             return
@@ -59,10 +52,15 @@ class Journaled:
             os.fsync(handle.fileno())
         os.replace(temporary, journal)
         _fsync_dir(journals)
-        self._apply({"ops": ops})
+        self.apply({"ops": ops})
         journal.unlink()
 
-    def _apply(self, journal: dict) -> None:
+    def pending(self) -> bool:
+        """Whether a journal waits to be applied (its files must stay where they are)."""
+        journals = self.root / "_journal"
+        return journals.is_dir() and any(journals.glob("*.json"))
+
+    def apply(self, journal: dict) -> None:
         """Carry out a journal; safe to repeat (a done step finds nothing left to do)."""
         touched: set[Path] = set()
         for op in journal["ops"]:
@@ -89,8 +87,49 @@ class Journaled:
         for folder in sorted(touched, key=lambda p: len(p.parts), reverse=True):
             _prune_empty(folder, self.root)
 
+    def _recover(self) -> None:
+        """Finish commits a dead process left half-applied; drop its abandoned staging."""
+        journals = self.root / "_journal"
+        if journals.is_dir():
+            for journal in sorted(journals.glob("*.json")):
+                self.apply(json.loads(journal.read_text()))
+                journal.unlink()
+        staging = self.root / "_staging"
+        if staging.is_dir():
+            for folder in staging.iterdir():
+                if _abandoned(folder):
+                    shutil.rmtree(folder, ignore_errors=True)
 
-def _fsync(path: Path) -> None:
+
+class Claim:
+    """A lock on a staging folder (`<root>/_staging/<session>`), so that recovery leaves it
+    alone while its owner lives."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.handle = open(folder / ".claim", "a+b")  # noqa: SIM115 - held for the owner's life
+        fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def release(self) -> None:
+        """Give up the folder; while a journal is pending, its files may be needed by it."""
+        if not Journal(self.folder.parent.parent).pending():
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.handle.close()
+
+
+@contextmanager
+def claimed(folder: Path) -> Iterator[Path]:
+    """A claimed staging folder for the length of the block."""
+    claim = Claim(folder)
+    try:
+        yield folder
+    finally:
+        claim.release()
+
+
+def fsync(path: Path) -> None:
+    """Flush a written file to disk (before a journal renames it into place)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -100,7 +139,7 @@ def _fsync(path: Path) -> None:
 
 def _fsync_dir(path: Path) -> None:
     with suppress(OSError):
-        _fsync(path)
+        fsync(path)
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
@@ -111,31 +150,6 @@ def _prune_empty(folder: Path, root: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def _claim(folder: Path):
-    """Lock a staging folder so that recovery leaves it alone while its owner lives."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / ".claim", "a+b")  # noqa: SIM115 - held for the owner's life
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return handle
-
-
-@contextmanager
-def _claimed(folder: Path) -> Iterator[Path]:
-    handle = _claim(folder)
-    try:
-        yield folder
-    finally:
-        _release(folder.parent.parent, folder, handle)
-
-
-def _release(root: Path, folder: Path, handle) -> None:
-    """Give up a staging folder; while a journal is pending, its files may be needed by it."""
-    journals = root / "_journal"
-    if not (journals.is_dir() and any(journals.glob("*.json"))):
-        shutil.rmtree(folder, ignore_errors=True)
-    handle.close()
 
 
 def _abandoned(folder: Path) -> bool:

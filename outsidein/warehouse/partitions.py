@@ -1,27 +1,22 @@
-"""The interaction store's files and partitions: the schema and Parquet options records are
-written with, which (channel, month) partition each record belongs to (its channel's start
-event in UTC, see `START_EVENTS`), the names staged files take when they go live or are set
-aside, and the streaming copy that rewrites a partition's files with some rows dropped or kept.
-Pure functions over Arrow tables and Parquet files; `store.InteractionStore` decides when.
+"""The interaction store's partitions: the schema and Parquet options records are written
+with, and which (channel, month) partition each record belongs to (its channel's start event in
+UTC, see `START_EVENTS`). Pure functions over Arrow tables; `sessions` decides when.
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from outsidein.interactions.schema import (
+from outsidein.warehouse.schema import (
     CATEGORIES,
     CHANNELS,
     EVENTS,
     START_EVENTS,
     record_schema,
 )
-from outsidein.warehouse.journal import _fsync
 
 SCHEMA = record_schema()
 # As written: text with few distinct values is dictionary-encoded (cheaper to write, smaller);
@@ -30,10 +25,6 @@ WRITE_SCHEMA = pa.schema([
     pa.field(f.name, pa.dictionary(pa.int32(), pa.string()), f.nullable)
     if f.name in CATEGORIES else f for f in SCHEMA])
 KEY = ("source", "record_id")
-LIVE_GLOB = "channel=*/month=*/*.parquet"
-# Files not (yet, or any more) live end otherwise, so that even a careless "**/*.parquet" glob
-# over the root reads live records only.
-ASIDE = ".superseded"
 # Row groups of this size keep DuckDB's zone maps useful and each write's memory small.
 ROW_GROUP_ROWS = 256 * 1024
 # Statistics where they let readers skip row groups: keys, import, and every event instant.
@@ -171,71 +162,3 @@ def _partition_name(key: int, span: int, first_month: int) -> str:
     channel, offset = divmod(key, span)
     year, month = divmod(first_month + offset, 12)
     return f"channel={CHANNELS[channel]}/month={1970 + year:04d}-{month + 1:02d}"
-
-
-def _named(folder: str, path: Path) -> str:
-    """Where a staged file goes in folder: "*.parquet" when live, "*.superseded" set aside."""
-    stem = path.name.split(".", 1)[0]
-    return f"{folder}/{stem}{ASIDE if folder.startswith('_superseded') else '.parquet'}"
-
-
-def _partition_of(root: Path, path: Path) -> str:
-    return str(path.parent.relative_to(root))
-
-
-def _positions(rows) -> dict[str, np.ndarray]:
-    """{file: sorted row positions} from a relation or table of (filename, file_row_number)."""
-    table = rows if isinstance(rows, pa.Table) else rows.to_arrow_table()
-    if table.num_rows == 0:
-        return {}
-    names = pc.dictionary_encode(table["filename"]).combine_chunks()
-    index = names.indices.to_numpy(zero_copy_only=False)
-    positions = table["file_row_number"].to_numpy()
-    order = np.lexsort((positions, index))
-    index, positions = index[order], positions[order]
-    bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(index)]
-    return {names.dictionary[int(index[lo])].as_py(): positions[lo:hi]
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)}
-
-
-def _copy_rows(files: list[Path], new_path: Callable[[], Path], row_group_rows: int, *,
-               drop: dict[str, np.ndarray] | None = None,
-               keep: dict[str, np.ndarray] | None = None,
-               max_rows: int | None = None) -> list[Path]:
-    """Stream rows of files into new files: all, all but `drop`, or only `keep` positions."""
-    written: list[Path] = []
-    writer = None
-    in_file = 0
-    chosen_by_file = keep if keep is not None else drop
-    try:
-        for path in files:
-            offset = 0
-            chosen = None
-            if chosen_by_file is not None:
-                chosen = chosen_by_file.get(str(path), np.empty(0, dtype=np.int64))
-            source = pq.ParquetFile(path, read_dictionary=list(CATEGORIES))
-            for batch in source.iter_batches(batch_size=row_group_rows):
-                n = batch.num_rows
-                if chosen is not None:
-                    inside = chosen[(chosen >= offset) & (chosen < offset + n)] - offset
-                    mask = np.full(n, keep is None)
-                    mask[inside] = keep is not None
-                    batch = batch.filter(pa.array(mask))
-                offset += n
-                if batch.num_rows == 0:
-                    continue
-                if writer is None or (max_rows and in_file + batch.num_rows > max_rows):
-                    if writer is not None:
-                        writer.close()
-                        _fsync(written[-1])
-                    written.append(new_path())
-                    writer = pq.ParquetWriter(written[-1], WRITE_SCHEMA, **PARQUET_OPTIONS)
-                    in_file = 0
-                table = conform(pa.Table.from_batches([batch]), None)
-                writer.write_table(table, row_group_size=row_group_rows)
-                in_file += batch.num_rows
-    finally:
-        if writer is not None:
-            writer.close()
-            _fsync(written[-1])
-    return written

@@ -3,9 +3,9 @@ partition (a writer thread encodes them into Parquet files under `_staging/`) an
 commits them as one journaled change: repeats inside the import resolved (the latest line
 wins), earlier versions of its keys found (in the partitions it writes, or moved elsewhere) and
 set aside under `_superseded/import=<id>/`, and the import's manifest in `_imports/`.
-"""
 
-from __future__ import annotations
+A session is given the store's parts (`StoreLayout`, `Journal`, `Tuning`), not the store.
+"""
 
 import json
 import os
@@ -17,28 +17,25 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from outsidein.warehouse.journal import _claim, _fsync, _release
+from outsidein.warehouse.compaction import compact_partitions
+from outsidein.warehouse.engines import duckdb_connection
+from outsidein.warehouse.journal import Claim, Journal, fsync
+from outsidein.warehouse.layout import StoreLayout, live_name
 from outsidein.warehouse.partitions import (
     PARQUET_OPTIONS,
     WRITE_SCHEMA,
     StoreError,
-    _copy_rows,
-    _named,
-    _partition_of,
-    _positions,
     conform,
     split_by_partition,
 )
-
-if TYPE_CHECKING:
-    from outsidein.warehouse.store import InteractionStore
+from outsidein.warehouse.rewrite import copy_rows, row_positions
+from outsidein.warehouse.tuning import Tuning
 
 _NONE = np.empty(0, dtype=np.int64)
 
@@ -60,19 +57,22 @@ class WriteResult:
 class ImportSession:
     """An import's batches staged per partition, committed (or discarded) as one."""
 
-    def __init__(self, store: InteractionStore, import_id: int, *,
+    def __init__(self, layout: StoreLayout, journal: Journal, tuning: Tuning, import_id: int, *,
                  owners: Iterable[str] | None = None):
-        self.store = store
+        self.layout = layout
+        self.journal = journal
+        self.tuning = tuning
         self.import_id = int(import_id)
         # Organizations whose stored records this import may replace (None: any).
         self.owners = None if owners is None else sorted(set(owners))
         self.name = f"import-{self.import_id}-{uuid.uuid4().hex}"
-        self.folder = store.root / "_staging" / self.name
-        self._claim = _claim(self.folder)
+        self.folder = layout.staging(self.name)
+        self.claim = Claim(self.folder)
         self._buffers: dict[str, list[pa.Table]] = {}
         self._buffered: dict[str, int] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._staged: dict[str, Path] = {}
+        # partition -> the file staged for it (complete once the session is closed)
+        self.staged: dict[str, Path] = {}
         self.rows = 0
         self._open = True
         # Batches are encoded and written in a thread, overlapping the caller's next batch.
@@ -119,28 +119,29 @@ class ImportSession:
             part = conform(part, self.import_id)
             self._buffers.setdefault(partition, []).append(part)
             self._buffered[partition] = self._buffered.get(partition, 0) + part.num_rows
-            if self._buffered[partition] >= self.store.row_group_rows:
+            if self._buffered[partition] >= self.tuning.row_group_rows:
                 self._flush(partition)
-        while sum(self._buffered.values()) > self.store.buffer_rows:
+        while sum(self._buffered.values()) > self.tuning.buffer_rows:
             self._flush(max(self._buffered, key=self._buffered.get))
 
     def preview(self) -> WriteResult:
         """What `commit()` would report, changing nothing (for a dry run)."""
         self._close()
-        with self.store._locked():
-            plan = _Plan(self.store, self)
+        with self.journal.locked():
+            plan = _Plan(self)
         return plan.result()
 
     def commit(self) -> WriteResult:
         """Make every staged row visible, replacing earlier versions of the same keys."""
         self._close()
-        store = self.store
-        with store._locked():
-            plan = _Plan(store, self)
-            store._commit(plan.operations())
-        crowded = [p for p in plan.partitions if len(store.files([p])) > store.compact_after_files]
+        with self.journal.locked():
+            plan = _Plan(self)
+            self.journal.commit(plan.operations())
+        crowded = [p for p in plan.partitions
+                   if len(self.layout.live_files([p])) > self.tuning.compact_after_files]
         if crowded:
-            store.compact(crowded)
+            compact_partitions(self.layout, self.journal, crowded,
+                               row_group_rows=self.tuning.row_group_rows)
         return plan.result()
 
     def discard(self) -> None:
@@ -153,7 +154,7 @@ class ImportSession:
         self._writers.clear()
         self._buffers.clear()
         self._open = False
-        _release(self.store.root, self.folder, self._claim)
+        self.claim.release()
 
     def _flush(self, partition: str) -> None:
         parts = self._buffers.pop(partition, [])
@@ -161,11 +162,11 @@ class ImportSession:
         if not parts:
             return
         if partition not in self._writers:
-            path = self.store._new_file(self.name, partition)()
-            self._staged[partition] = path
+            path = self.layout.new_file(self.name, partition)()
+            self.staged[partition] = path
             self._writers[partition] = pq.ParquetWriter(path, WRITE_SCHEMA, **PARQUET_OPTIONS)
         self._writers[partition].write_table(pa.concat_tables(parts),
-                                             row_group_size=self.store.row_group_rows)
+                                             row_group_size=self.tuning.row_group_rows)
 
     def _close(self) -> None:
         if not self._open:
@@ -180,7 +181,7 @@ class ImportSession:
         def finish(partition: str) -> None:
             self._flush(partition)
             self._writers[partition].close()
-            _fsync(self._staged[partition])
+            fsync(self.staged[partition])
 
         # What is still buffered is encoded on every core (the writer releases the GIL).
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -194,19 +195,20 @@ class _Plan:
     the keys it may not touch (their stored version belongs to an organization outside the
     session's owners: every staged row of such a key is dropped and reported as refused)."""
 
-    def __init__(self, store: InteractionStore, session: ImportSession):
-        self.store = store
+    def __init__(self, session: ImportSession):
+        self.layout = session.layout
         self.session = session
-        self.partitions = sorted(session._staged)
+        self.partitions = sorted(session.staged)
         self.dropped: dict[str, np.ndarray] = {}
         self.replaced: dict[str, np.ndarray] = {}
         self.refused: tuple[tuple[int | None, str], ...] = ()
         self.updated = 0
-        if not session._staged:
+        if not session.staged:
             return
-        staged = [str(p) for p in session._staged.values()]
-        live = store.files()
-        with store._connect(session.folder) as con:
+        staged = [str(p) for p in session.staged.values()]
+        live = self.layout.live_files()
+        with duckdb_connection(memory_limit=session.tuning.memory_limit,
+                               temp_directory=session.folder / ".spill") as con:
             con.execute("CREATE TEMP TABLE foreign_keys (source VARCHAR, record_id VARCHAR)")
             if live:
                 con.execute("CREATE TEMP TABLE keys AS SELECT DISTINCT source, record_id "
@@ -214,7 +216,7 @@ class _Plan:
                 found = self._earlier_versions(con, live)
                 if session.owners is not None and found.num_rows:
                     found = self._refuse_foreign(con, found, staged)
-                self.replaced = _positions(found.select(["filename", "file_row_number"]))
+                self.replaced = row_positions(found.select(["filename", "file_row_number"]))
             # Keys seen more than once, by their hash (cheaper to group than the text; a
             # collision only sends a few more rows through the exact ranking below).
             con.execute("CREATE TEMP TABLE repeated AS SELECT hash(source, record_id) AS h "
@@ -223,7 +225,7 @@ class _Plan:
             repeats: dict[str, np.ndarray] = {}
             if con.execute("SELECT count(*) FROM repeated").fetchall()[0][0]:
                 # Inside one import the latest line wins; its earlier rows count as updates.
-                repeats = _positions(con.sql("""
+                repeats = row_positions(con.sql("""
                     SELECT filename, file_row_number FROM (
                         SELECT filename, file_row_number, row_number() OVER (
                             PARTITION BY source, record_id ORDER BY source_line DESC NULLS LAST,
@@ -234,7 +236,7 @@ class _Plan:
                     WHERE rn > 1""", params={"staged": staged}))
             refused: dict[str, np.ndarray] = {}
             if self.refused:
-                refused = _positions(con.sql("""
+                refused = row_positions(con.sql("""
                     SELECT filename, file_row_number
                     FROM read_parquet($staged, filename=true, file_row_number=true)
                     SEMI JOIN foreign_keys USING (source, record_id)""",
@@ -252,8 +254,8 @@ class _Plan:
     def _earlier_versions(self, con, live: list[Path]) -> pa.Table:
         """The stored versions of the import's keys: file, row position, key, organization."""
         touched = set(self.partitions)
-        near = [str(f) for f in live if _partition_of(self.store.root, f) in touched]
-        far = [str(f) for f in live if _partition_of(self.store.root, f) not in touched]
+        near = [str(f) for f in live if self.layout.partition_of(f) in touched]
+        far = [str(f) for f in live if self.layout.partition_of(f) not in touched]
         found = []
         if near:
             found.append(con.sql("""
@@ -263,7 +265,7 @@ class _Plan:
                                  ).to_arrow_table())
         # With owners to check, a moved record must be found even when the store skips the
         # search for speed: otherwise another organization's key would be written twice.
-        if far and (self.store.find_moved or self.session.owners is not None):
+        if far and (self.session.tuning.find_moved or self.session.owners is not None):
             # A record whose start event or channel was corrected lives in another partition.
             # The key range lets DuckDB skip row groups by their statistics, so with ids that
             # grow over time this reads little; with random ids it reads the key columns.
@@ -302,33 +304,34 @@ class _Plan:
         return found.filter(mine)
 
     def operations(self) -> list[list[str]]:
-        store, session = self.store, self.session
+        layout, session = self.layout, self.session
+        rows_per_group = session.tuning.row_group_rows
         ops: list[list[str]] = []
-        for partition, path in sorted(session._staged.items()):
+        for partition, path in sorted(session.staged.items()):
             drop = self.dropped.get(str(path))
             if drop is None:
                 kept = [path]
             else:
-                kept = _copy_rows([path], store._new_file(session.name, partition),
-                                  store.row_group_rows, drop={str(path): drop})
+                kept = copy_rows([path], layout.new_file(session.name, partition),
+                                 rows_per_group, drop={str(path): drop})
                 path.unlink()
-            ops += [["replace", store._rel(k), _named(partition, k)] for k in kept]
+            ops += [["replace", layout.relative(k), live_name(partition, k)] for k in kept]
         for filename, rows in sorted(self.replaced.items()):
             path = Path(filename)
-            partition = _partition_of(store.root, path)
-            aside_folder = f"_superseded/import={session.import_id}/{partition}"
+            partition = layout.partition_of(path)
+            aside_folder = layout.aside_folder(session.import_id, partition)
             if len(rows) == pq.ParquetFile(path).metadata.num_rows:
                 # Every row replaced (a file imported again): set the file aside as it is.
-                ops.append(["replace", store._rel(path), _named(aside_folder, path)])
+                ops.append(["replace", layout.relative(path), live_name(aside_folder, path)])
                 continue
-            new = store._new_file(session.name, partition)
-            kept = _copy_rows([path], new, store.row_group_rows, drop={filename: rows})
-            aside = _copy_rows([path], new, store.row_group_rows, keep={filename: rows})
-            ops += [["replace", store._rel(a), _named(aside_folder, a)] for a in aside]
-            ops += [["replace", store._rel(k), _named(partition, k)] for k in kept]
-            ops.append(["remove", store._rel(path)])
-        manifest = store._manifest(session.import_id) or {"import_id": session.import_id,
+            new = layout.new_file(session.name, partition)
+            kept = copy_rows([path], new, rows_per_group, drop={filename: rows})
+            aside = copy_rows([path], new, rows_per_group, keep={filename: rows})
+            ops += [["replace", layout.relative(a), live_name(aside_folder, a)] for a in aside]
+            ops += [["replace", layout.relative(k), live_name(partition, k)] for k in kept]
+            ops.append(["remove", layout.relative(path)])
+        manifest = layout.manifest(session.import_id) or {"import_id": session.import_id,
                                                           "partitions": []}
         manifest["partitions"] = sorted(set(manifest["partitions"]) | set(self.partitions))
-        ops.append(["write", f"_imports/{session.import_id}.json", json.dumps(manifest)])
+        ops.append(["write", layout.manifest_path(session.import_id), json.dumps(manifest)])
         return ops

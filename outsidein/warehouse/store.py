@@ -1,62 +1,50 @@
 """The interaction store: canonical records as a partitioned Parquet dataset (the only writer).
 
-Layout under the root (only live records end in ".parquet", so even "**/*.parquet" reads them
-alone; Spark also skips folders whose names start with "_"):
-
-    channel=<c>/month=<yyyy-mm>/part-<uuid>.parquet            live records, read by the engine
-    _superseded/import=<id>/channel=<c>/month=<m>/*.superseded  versions import <id> replaced
-    _imports/<id>.json                                          partitions import <id> wrote
-    _staging/<session>/.../*.staged                             files not yet committed
-    _journal/<uuid>.json                                        a commit in flight
-    .lock                                                       serializes writers
-
-A record is identified by (source, record_id): writing a key that is already stored replaces its
-version, and the old one is set aside so the import can be undone. A record's month is that of
-its channel's start event in UTC (`START_EVENTS`), else of its first event.
+The layout under the root is in `layout`; only live records end in ".parquet". A record is
+identified by (source, record_id): writing a key that is already stored replaces its version,
+and the old one is set aside so the import can be undone. A record's month is that of its
+channel's start event in UTC (`START_EVENTS`), else of its first event.
 
 Every change is a journal of renames and removals of fully written, fsynced files; if a process
 dies half-way, the next writer rolls the journal forward, so a partition is never left
 half-written. Readers may see either side of a commit, never a torn file.
 
-The code is in sibling modules, named for what they hold: `partitions` (the files' schema and
-options, which partition a record goes to, rewriting a partition's files), `journal` (the lock,
-journaled commits, recovery, staging claims), `sessions` (an import's staging and its commit
-plan) and `undo`; this module keeps the `InteractionStore` facade and re-exports their public
-names.
+`InteractionStore` is the only way the rest of the project finds live files (`files`,
+`dataset_glob`) or writes records. Its parts are sibling modules, named for what they hold and
+sharing only public names: `schema` (the record), `partitions` (the files' schema and options,
+which partition a record goes to), `layout` (where files live and the names they take),
+`journal` (the lock, journaled commits, recovery, staging claims), `rewrite` (copying files
+with some rows dropped or kept), `sessions` (an import's staging and its commit plan), `undo`,
+`compaction`, `tuning`, and `engines` (the only module that opens DuckDB or Spark). This module
+re-exports their names that callers use.
 """
 
-import json
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from outsidein.warehouse.journal import Journaled, _claimed
+from outsidein.warehouse.compaction import SMALL_FILE_ROWS, CompactResult, compact_partitions
+from outsidein.warehouse.journal import Journal
+from outsidein.warehouse.layout import ASIDE, LIVE_GLOB, StoreLayout
 from outsidein.warehouse.partitions import (
-    ASIDE,
     KEY,
-    LIVE_GLOB,
     PARQUET_OPTIONS,
     ROW_GROUP_ROWS,
     SCHEMA,
     STATISTICS,
     WRITE_SCHEMA,
     StoreError,
-    _copy_rows,
-    _named,
-    _partition_of,
     channel_codes,
     conform,
     split_by_partition,
     start_instants,
 )
 from outsidein.warehouse.sessions import ImportSession, WriteResult
-from outsidein.warehouse.undo import UndoResult, _Undo
+from outsidein.warehouse.tuning import BUFFER_ROWS, COMPACT_AFTER_FILES, ENGINE_MEMORY, Tuning
+from outsidein.warehouse.undo import UndoResult, undo_import
 
 __all__ = [
     "ASIDE", "BUFFER_ROWS", "COMPACT_AFTER_FILES", "ENGINE_MEMORY", "KEY", "LIVE_GLOB",
@@ -66,64 +54,42 @@ __all__ = [
     "split_by_partition", "start_instants",
 ]
 
-# Rows buffered across all partitions of a session before the largest buffers are written.
-BUFFER_ROWS = 1024 * 1024
-# A partition with more files than this is compacted after a commit; compaction merges files
-# under SMALL_FILE_ROWS rows into files of at most that many.
-COMPACT_AFTER_FILES = 8
-SMALL_FILE_ROWS = 4 * 1024 * 1024
-# DuckDB's share of memory for key look-ups; beyond it, it spills to the staging folder.
-ENGINE_MEMORY = "1GB"
-
-
-@dataclass(frozen=True)
-class CompactResult:
-    """Partitions compacted, and how many files they held before and after."""
-
-    partitions: int
-    files_before: int
-    files_after: int
-
 
 def default_root() -> Path:
     """The store of this installation: DATA_DIR/interactions (reads Django settings lazily)."""
+    # Imported here, not above: the store itself runs without Django (tests, bench/).
     from django.conf import settings
 
     return Path(settings.DATA_DIR) / "interactions"
 
 
-class InteractionStore(Journaled):
+class InteractionStore:
     """A partitioned Parquet dataset of interaction records under `root`."""
 
     def __init__(self, root: str | Path, *, row_group_rows: int = ROW_GROUP_ROWS,
                  buffer_rows: int = BUFFER_ROWS, compact_after_files: int = COMPACT_AFTER_FILES,
                  memory_limit: str = ENGINE_MEMORY, find_moved: bool = True):
         self.root = Path(root).absolute()
-        # Look for earlier versions outside the partitions an import writes (see _Plan).
-        self.find_moved = find_moved
-        self.row_group_rows = row_group_rows
-        self.buffer_rows = buffer_rows
-        self.compact_after_files = compact_after_files
-        self.memory_limit = memory_limit
+        self.layout = StoreLayout(self.root)
+        self.journal = Journal(self.root)
+        self.tuning = Tuning(row_group_rows=row_group_rows, buffer_rows=buffer_rows,
+                             compact_after_files=compact_after_files,
+                             memory_limit=memory_limit, find_moved=find_moved)
 
     # ---- reading -------------------------------------------------------------------------
 
     def dataset_glob(self) -> str:
-        """The glob of live files, for `read_parquet(glob, hive_partitioning=true)`."""
-        return str(self.root / LIVE_GLOB)
+        """The glob of live files, for an engine's `register_parquet` (hive partitions read)
+        or `read_parquet(glob, hive_partitioning = true)`."""
+        return self.layout.dataset_glob()
 
     def files(self, partitions: Iterable[str] | None = None) -> list[Path]:
         """Live Parquet files, sorted; only those of the given partitions when named."""
-        if partitions is None:
-            return sorted(self.root.glob(LIVE_GLOB))
-        found: list[Path] = []
-        for partition in sorted(set(partitions)):
-            found += sorted((self.root / partition).glob("*.parquet"))
-        return found
+        return self.layout.live_files(partitions)
 
     def partitions(self) -> list[str]:
         """Live partitions as "channel=<c>/month=<yyyy-mm>" paths relative to the root."""
-        return sorted({_partition_of(self.root, f) for f in self.files()})
+        return self.layout.partitions()
 
     def count(self) -> int:
         """Live records (from the files' footers, without reading data)."""
@@ -140,20 +106,19 @@ class InteractionStore(Journaled):
 
     def import_ids(self) -> list[int]:
         """Imports whose records are in the store (committed and not undone)."""
-        folder = self.root / "_imports"
-        return sorted(int(p.stem) for p in folder.glob("*.json")) if folder.is_dir() else []
+        return self.layout.import_ids()
 
     # ---- writing -------------------------------------------------------------------------
 
     @contextmanager
     def session(self, import_id: int, *,
-                owners: Iterable[str] | None = None) -> Iterator["ImportSession"]:
+                owners: Iterable[str] | None = None) -> Iterator[ImportSession]:
         """Stage an import's batches; nothing is visible until `commit()`, then all of it.
 
         With `owners` (organization codes), a staged record whose stored version belongs to any
         other organization is refused at commit, not written: see `WriteResult.refused`.
         """
-        session = ImportSession(self, import_id, owners=owners)
+        session = ImportSession(self.layout, self.journal, self.tuning, import_id, owners=owners)
         try:
             yield session
         finally:
@@ -167,57 +132,10 @@ class InteractionStore(Journaled):
 
     def undo(self, import_id: int) -> UndoResult:
         """Take out an import's records and put back the versions it replaced."""
-        with self._locked():
-            return _Undo(self, import_id).run()
+        return undo_import(self.layout, self.journal, self.tuning, import_id)
 
     def compact(self, partitions: Iterable[str] | None = None, *,
                 min_files: int = 2) -> CompactResult:
         """Merge each partition's small files into as few as needed."""
-        with self._locked():
-            chosen = self.partitions() if partitions is None else partitions
-            return self._compact(chosen, min_files=min_files)
-
-    # ---- machinery -----------------------------------------------------------------------
-
-    def _connect(self, scratch: Path) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect()
-        # Statements are drained (fetchall) before the next: the connection runs one at a time.
-        con.execute(f"SET memory_limit = '{self.memory_limit}'").fetchall()
-        con.execute(f"SET temp_directory = '{scratch / '.spill'}'").fetchall()
-        con.execute("SET preserve_insertion_order = false").fetchall()
-        return con
-
-    def _new_file(self, session: str, folder: str) -> Callable[[], Path]:
-        """A maker of fresh file names in a session's staging, under `folder`."""
-        def new() -> Path:
-            path = self.root / "_staging" / session / folder / f"part-{uuid.uuid4().hex}.staged"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return path
-        return new
-
-    def _rel(self, path: Path) -> str:
-        return str(path.relative_to(self.root))
-
-    def _manifest(self, import_id: int) -> dict | None:
-        path = self.root / "_imports" / f"{int(import_id)}.json"
-        return json.loads(path.read_text()) if path.exists() else None
-
-    def _compact(self, partitions: Iterable[str], *, min_files: int) -> CompactResult:
-        compacted = before = after = 0
-        session = f"compact-{uuid.uuid4().hex}"
-        ops: list[list[str]] = []
-        with _claimed(self.root / "_staging" / session):
-            for partition in sorted(set(partitions)):
-                small = [f for f in self.files([partition])
-                         if pq.ParquetFile(f).metadata.num_rows < SMALL_FILE_ROWS]
-                if len(small) < min_files:
-                    continue
-                compacted += 1
-                before += len(small)
-                written = _copy_rows(small, self._new_file(session, partition),
-                                     self.row_group_rows, max_rows=SMALL_FILE_ROWS)
-                after += len(written)
-                ops += [["replace", self._rel(w), _named(partition, w)] for w in written]
-                ops += [["remove", self._rel(f)] for f in small]
-            self._commit(ops)
-        return CompactResult(compacted, before, after)
+        return compact_partitions(self.layout, self.journal, partitions,
+                                  row_group_rows=self.tuning.row_group_rows, min_files=min_files)

@@ -4,21 +4,18 @@ replaced this import's rows, among that later import's set-aside rows, so that i
 correctly in any order. One journaled commit, like every other change.
 """
 
-from __future__ import annotations
-
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from outsidein.warehouse.journal import _claimed
-from outsidein.warehouse.partitions import ASIDE, _copy_rows, _named, _positions
-
-if TYPE_CHECKING:
-    from outsidein.warehouse.store import InteractionStore
+from outsidein.warehouse.engines import duckdb_connection
+from outsidein.warehouse.journal import Journal, claimed
+from outsidein.warehouse.layout import ASIDE, StoreLayout, live_name
+from outsidein.warehouse.rewrite import copy_rows, row_positions
+from outsidein.warehouse.tuning import Tuning
 
 
 @dataclass(frozen=True)
@@ -29,6 +26,12 @@ class UndoResult:
     restored: int
 
 
+def undo_import(layout: StoreLayout, journal: Journal, tuning: Tuning, import_id: int) -> UndoResult:
+    """Take out an import's records and put back the versions it replaced (under the lock)."""
+    with journal.locked():
+        return _Undo(layout, journal, tuning, import_id).run()
+
+
 class _Undo:
     """Undo one import: its live rows out, the versions it replaced back in.
 
@@ -37,23 +40,28 @@ class _Undo:
     later import afterwards still restores the right version.
     """
 
-    def __init__(self, store: InteractionStore, import_id: int):
-        self.store = store
+    def __init__(self, layout: StoreLayout, journal: Journal, tuning: Tuning, import_id: int):
+        self.layout = layout
+        self.journal = journal
+        self.tuning = tuning
         self.import_id = int(import_id)
 
     def run(self) -> UndoResult:
-        store, import_id = self.store, self.import_id
-        manifest = store._manifest(import_id)
-        aside = store.root / "_superseded"
+        layout, import_id = self.layout, self.import_id
+        rows_per_group = self.tuning.row_group_rows
+        manifest = layout.manifest(import_id)
+        aside = layout.superseded()
         own_folder = aside / f"import={import_id}"
         own = sorted(own_folder.glob(f"**/*{ASIDE}"))
         later = sorted(set(aside.glob(f"import=*/**/*{ASIDE}")) - set(own))
-        live = store.files(manifest["partitions"] if manifest else None)
+        live = layout.live_files(manifest["partitions"] if manifest else None)
         searched = [str(f) for f in live + later]
-        scratch = store.root / "_staging" / f"undo-{import_id}-{uuid.uuid4().hex}"
+        session = f"undo-{import_id}-{uuid.uuid4().hex}"
+        scratch = layout.staging(session)
         ops: list[list[str]] = []
         removed = restored = 0
-        with _claimed(scratch), store._connect(scratch) as con:
+        with claimed(scratch), duckdb_connection(memory_limit=self.tuning.memory_limit,
+                                                 temp_directory=scratch / ".spill") as con:
             con.execute("CREATE TEMP TABLE mine (filename VARCHAR, file_row_number BIGINT, "
                         "source VARCHAR, record_id VARCHAR)").fetchall()
             if searched:
@@ -74,35 +82,33 @@ class _Undo:
                                ).to_arrow_table()
                 for target in pc.unique(back["target"]).to_pylist():
                     rows = back.filter(pc.equal(back["target"], target))
-                    for filename, positions in sorted(_positions(rows).items()):
+                    for filename, positions in sorted(row_positions(rows).items()):
                         path = Path(filename)
                         partition = str(path.parent.relative_to(own_folder))
                         destination = f"{target}/{partition}" if target else partition
                         if len(positions) == pq.ParquetFile(path).metadata.num_rows:
                             written = [path]  # all of it goes back: moved, not copied
                         else:
-                            written = _copy_rows([path],
-                                                 store._new_file(scratch.name, destination),
-                                                 store.row_group_rows,
-                                                 keep={filename: positions})
-                        ops += [["replace", store._rel(w), _named(destination, w)]
+                            written = copy_rows([path], layout.new_file(session, destination),
+                                                rows_per_group, keep={filename: positions})
+                        ops += [["replace", layout.relative(w), live_name(destination, w)]
                                 for w in written]
                         if not target:
                             restored += len(positions)
-            mine = _positions(con.sql("SELECT filename, file_row_number FROM mine"))
+            mine = row_positions(con.sql("SELECT filename, file_row_number FROM mine"))
             for filename, rows in sorted(mine.items()):
                 path = Path(filename)
-                destination = str(path.parent.relative_to(store.root))
+                destination = layout.partition_of(path)
                 if not path.is_relative_to(aside):
                     removed += len(rows)
                 kept = []
                 if len(rows) < pq.ParquetFile(path).metadata.num_rows:
-                    kept = _copy_rows([path], store._new_file(scratch.name, destination),
-                                      store.row_group_rows, drop={filename: rows})
-                ops += [["replace", store._rel(k), _named(destination, k)] for k in kept]
-                ops.append(["remove", store._rel(path)])
-            ops += [["remove", store._rel(f)] for f in own]
+                    kept = copy_rows([path], layout.new_file(session, destination),
+                                     rows_per_group, drop={filename: rows})
+                ops += [["replace", layout.relative(k), live_name(destination, k)] for k in kept]
+                ops.append(["remove", layout.relative(path)])
+            ops += [["remove", layout.relative(f)] for f in own]
             if manifest is not None:
-                ops.append(["remove", f"_imports/{import_id}.json"])
-            store._commit(ops)
+                ops.append(["remove", layout.manifest_path(import_id)])
+            self.journal.commit(ops)
         return UndoResult(removed, restored)

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from outsidein import workdays
-from outsidein.interactions.schema import record_schema
 from outsidein.warehouse.calendar_tables import CALENDAR_SHIFT, bucket_seconds_for, clock_table
 from outsidein.warehouse.engines import open_engine
+from outsidein.warehouse.schema import record_schema
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ import pyarrow as pa
 import pytest
 
 from outsidein.warehouse import store as store_module
+from outsidein.warehouse.journal import Journal
+from outsidein.warehouse.sessions import ImportSession
 from outsidein.warehouse.store import InteractionStore, StoreError
 
 UTC = dt.UTC
@@ -179,7 +181,7 @@ def test_records_without_channel_or_event_are_refused(store):
 
 def test_a_commit_interrupted_half_way_is_finished_by_the_next_writer(store, monkeypatch):
     store.write_batch(calls(range(10), rings=1), 1)
-    real_apply = InteractionStore._apply
+    real_apply = Journal.apply
     calls_made = []
 
     def crash_after_first_step(self, journal):
@@ -190,12 +192,12 @@ def test_a_commit_interrupted_half_way_is_finished_by_the_next_writer(store, mon
             raise KeyboardInterrupt("power cut")
         return real_apply(self, journal)
 
-    monkeypatch.setattr(InteractionStore, "_apply", crash_after_first_step)
+    monkeypatch.setattr(Journal, "apply", crash_after_first_step)
     with pytest.raises(KeyboardInterrupt):
         store.write_batch(calls(range(10), rings=4), 2)
     journals = list((store.root / "_journal").glob("*.json"))
     assert len(journals) == 1 and json.loads(journals[0].read_text())["ops"]
-    monkeypatch.setattr(InteractionStore, "_apply", real_apply)
+    monkeypatch.setattr(Journal, "apply", real_apply)
     store.compact()  # any writer recovers first
     assert not list((store.root / "_journal").glob("*.json"))
     assert rings_by_id(store) == {str(i): 4 for i in range(10)}
@@ -231,11 +233,11 @@ def test_a_record_whose_start_moved_to_another_month_is_not_duplicated(store):
 
 
 def test_staging_left_by_a_dead_process_is_cleared_and_live_staging_kept(store):
-    dead = store_module.ImportSession(store, 1)
+    dead = ImportSession(store.layout, store.journal, store.tuning, 1)
     dead.add(calls(range(3)))
     dead._stop_thread()
-    dead._claim.close()  # the process died: its lock on the folder is gone
-    alive = store_module.ImportSession(store, 2)
+    dead.claim.handle.close()  # the process died: its lock on the folder is gone
+    alive = ImportSession(store.layout, store.journal, store.tuning, 2)
     alive.add(calls(range(10, 13)))
     store.compact()  # any writer clears abandoned staging first
     assert not dead.folder.exists()
