@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from outsidein import workdays
-from outsidein.compliance.fingerprint import LIVE_GLOB
-from outsidein.compliance.rules import Rule
+from outsidein.compliance.engine.rules import Rule
 from outsidein.compliance.tests.recordsets import plan, record, run, write_dataset
 from outsidein.warehouse.engines import open_engine
+from outsidein.warehouse.store import InteractionStore
 
 pytestmark = pytest.mark.spark
 
@@ -87,7 +87,7 @@ def test_duckdb_and_spark_give_identical_results(spark_engine, tmp_path):
     finally:
         duck.close()
     # Spark reads the store as compliance_run names it: a glob of the live files.
-    found = run(spark_engine, root / LIVE_GLOB, plans, calendars=CALENDARS, as_of=as_of)
+    found = run(spark_engine, InteractionStore(root).dataset_glob(), plans, calendars=CALENDARS, as_of=as_of)
     assert len(expected.cells) > 1000 and expected.records > 2000
     assert {c.version_id for c in expected.cells} == set(range(1, 9))
     assert any(c.pending for c in expected.cells) and any(c.excluded for c in expected.cells)
