@@ -99,7 +99,7 @@ def _classify(rows: list[dict], plans: dict[int, VersionPlan],
 
 
 def open_items(engine, plan: VersionPlan, calendars: Sequence[workdays.Calendar], *,
-               now: dt.datetime, business_hours: int, dataset: Path | None = None
+               now: dt.datetime, business_hours: int, dataset: Path | str | None = None
                ) -> list[OpenItem]:
     """Open records of a plan that are overdue now or will breach within the business hours.
 
