@@ -106,7 +106,7 @@ def phase_setup(args) -> dict:
     from outsidein import workdays
     from outsidein.accounts.models import Organization
     from outsidein.calendars.selectors import calendar_as_workdays, calendar_for_organization
-    from outsidein.compliance.selectors import rule_for, versions_to_measure
+    from outsidein.compliance.selectors.plans import rule_for, versions_to_measure
     from outsidein.standards.common_standards import COMMON_STANDARDS, REDRESS_EN, REDRESS_FR
     from outsidein.standards.models import ServiceStandard
     from outsidein.standards.services import standard_create, standard_publish
@@ -187,7 +187,7 @@ def phase_csv(args) -> dict:
 def phase_engine(args) -> dict:
     _django(Path(args.dir) / "data")
     # A running application has its modules loaded: import them before the clock starts.
-    import outsidein.compliance.evaluation  # noqa: F401
+    import outsidein.compliance.engine.evaluation  # noqa: F401
     import outsidein.compliance.services  # noqa: F401
     import outsidein.warehouse.engines  # noqa: F401
     if args.engine == "duckdb":

@@ -39,7 +39,7 @@ class ChartText:
 
     target: str = "Target"
     not_available: str = "n/a"
-    percent: Callable[[float], str] = lambda v: f"{v:.0f}%"
+    percent: Callable[[float], str] = lambda share: f"{share * 100:.0f}%"  # a share as "84%"
 
 
 def _runs(values: Sequence[float | None]) -> list[list[int]]:
@@ -92,7 +92,7 @@ def trend_chart_svg(points: Sequence[TrendPoint], *, title: str, description: st
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{ty}" y2="{ty}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
         out.append(f'<text x="{left - 6}" y="{ty}" text-anchor="end" dominant-baseline="middle" '
-                   f'font-size="12" fill="{TEXT}">{escape(text.percent(tick * 100))}</text>')
+                   f'font-size="12" fill="{TEXT}">{escape(text.percent(tick))}</text>')
     out.append("</g>")
 
     # The interval: one band per run of periods that have one.
@@ -118,7 +118,7 @@ def trend_chart_svg(points: Sequence[TrendPoint], *, title: str, description: st
                    f'<text x="{width - right}" y="{_num(y(target) - 5)}" text-anchor="end" '
                    f'font-size="12" fill="{TARGET}" stroke="#ffffff" stroke-width="3" '
                    f'paint-order="stroke">'
-                   f'{escape(text.target)} {escape(text.percent(target * 100))}</text></g>')
+                   f'{escape(text.target)} {escape(text.percent(target))}</text></g>')
 
     shares = [p.share for p in points]
     out.append('<g class="oi-chart__line" aria-hidden="true">')

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from outsidein.compliance.periods import period_of
+from outsidein.compliance.engine.periods import period_of
+from outsidein.compliance.engine.rules import ANCHOR_EVENTS
+from outsidein.warehouse.schema import ATTRIBUTES
 
 
 class PeriodKind(models.TextChoices):
@@ -177,9 +179,6 @@ class RuleOptions(models.Model):
         return f"Rule options of {self.version}"
 
     def clean(self):
-        from outsidein.compliance.rules import ANCHOR_EVENTS
-        from outsidein.interactions.schema import ATTRIBUTES
-
         errors = {}
         if self.measure and self.measure not in ATTRIBUTES:
             errors["measure"] = _("Unknown column: %s") % self.measure

@@ -5,227 +5,48 @@ guarantee breaches. Every page reads only the user's organizations; others' resu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from outsidein.accounts.selectors import organizations_for_user
+from outsidein.common.formatting import in_sentence, percent
 from outsidein.common.spreadsheet_safe import csv_download
-from outsidein.compliance import breaches as breach_figures
-from outsidein.compliance import records as record_reads
-from outsidein.compliance.charts import ChartText, TrendPoint, trend_chart_svg
-from outsidein.compliance.dashboard_selectors import (
-    Trend,
-    dashboard_trends,
-    period_label,
-    result_at_address,
-    result_for_user,
-    results_for_user,
-)
+from outsidein.compliance.engine import breaches as breach_figures
+from outsidein.compliance.engine import records as record_reads
 from outsidein.compliance.forms import (
     AtRiskForm,
     BreachFilterForm,
     DashboardFilterForm,
     RecordFilterForm,
 )
-from outsidein.compliance.models import PeriodKind, ResultAddress, ResultSource, TargetMet
+from outsidein.compliance.models import PeriodKind, ResultAddress, ResultSource
+from outsidein.compliance.presentation import (
+    at_risk_columns,
+    breach_columns,
+    breach_period_columns,
+    elapsed_text,
+    guarantee_columns,
+    latest_columns,
+    record_columns,
+    result_row,
+    trend_columns,
+    trend_panel,
+)
+from outsidein.compliance.selectors import breaches as breach_reads
+from outsidein.compliance.selectors.records import at_risk_for_user, cell_reader
+from outsidein.compliance.selectors.results import (
+    dashboard_trends,
+    result_at_address,
+    result_for_user,
+    results_for_user,
+)
 from outsidein.standards.models import Service, ServiceStandard
-from outsidein.standards.vocabulary import Unit
 
 RECORDS_PER_PAGE = 50
 TRENDS_PER_PAGE = 20
-
-
-# ---- figures as people read them ------------------------------------------------------------
-
-def percent(share: float | None, places: int = 1) -> str:
-    """0.8421 → "84.2%" (localized); blank for no share."""
-    if share is None:
-        return ""
-    value = formats.number_format(round(share * 100, places), decimal_pos=places, use_l10n=True)
-    return _("%(value)s%%") % {"value": value}
-
-
-def in_sentence(label: str) -> str:
-    """A label inside a sentence: "Fiscal year (April–March)" → "fiscal year (April–March)"."""
-    label = str(label)
-    return label[:1].lower() + label[1:]
-
-
-def number(value: int | float | None) -> str:
-    if value is None:
-        return ""
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
-
-
-def elapsed_text(value: float | None, unit: str) -> str:
-    """A median or 90th percentile with its unit ("3.5 business days")."""
-    if value is None or not unit:
-        return ""
-    shown = formats.number_format(round(value, 1), decimal_pos=1 if value % 1 else 0,
-                                  use_l10n=True)
-    label = Unit(unit).label if unit in Unit.values else unit
-    return f"{shown} {label}"
-
-
-def excluded_text(excluded: dict) -> str:
-    return "; ".join(f"{reason}: {number(n)}" for reason, n in sorted((excluded or {}).items()))
-
-
-def chart_text() -> ChartText:
-    return ChartText(target=_("Target"), not_available=_("n/a"),
-                     percent=lambda v: _("%(value)s%%") % {"value": formats.number_format(
-                         round(v), decimal_pos=0, use_l10n=True)})
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One result with its figures formatted for a table row."""
-
-    result: object
-    period: str
-    share: str  # "" when not available
-    interval: str
-    volume: str
-    target: str
-    target_met: str
-    pending: str
-    excluded: str
-    median: str
-    p90: str
-    can_drill: bool
-
-
-def result_row(result) -> ResultRow:
-    share = percent(result.share) if result.share is not None and result.total else ""
-    interval = ""
-    if share and result.ci_low is not None and result.ci_high is not None:
-        interval = _("%(low)s to %(high)s") % {"low": percent(result.ci_low),
-                                               "high": percent(result.ci_high)}
-    volume = ""
-    if result.total is not None:
-        volume = _("%(meeting)s of %(total)s") % {
-            "meeting": number(result.meeting) if result.meeting is not None else "—",
-            "total": number(result.total)}
-    return ResultRow(
-        result=result, period=period_label(result.period_kind, result.period_start),
-        share=share, interval=interval, volume=volume,
-        target=percent(result.target, 0) if result.target is not None else "",
-        target_met=TargetMet(result.target_met).label if result.target_met in TargetMet.values
-        else result.target_met,
-        pending=number(result.pending), excluded=excluded_text(result.excluded),
-        median=elapsed_text(result.median_elapsed, result.elapsed_unit),
-        p90=elapsed_text(result.p90_elapsed, result.elapsed_unit),
-        can_drill=result.source == ResultSource.ENGINE)
-
-
-def trend_summary(trend: Trend, kind_label: str) -> str:
-    """The chart's text alternative: what the latest period shows and the range of the trend."""
-    rows = trend.results
-    first, last = (period_label(r.period_kind, r.period_start) for r in (rows[0], rows[-1]))
-    latest = trend.latest
-    parts = [_("Share meeting the standard by %(kind)s, %(first)s to %(last)s.") % {
-        "kind": in_sentence(kind_label), "first": first, "last": last}]
-    if latest.share is None or not latest.total:
-        parts.append(_("Latest period (%(period)s): not available (no records counted).")
-                     % {"period": last})
-    else:
-        parts.append(_("Latest period (%(period)s): %(share)s of %(total)s records "
-                       "(95%% interval %(low)s to %(high)s).") % {
-            "period": last, "share": percent(latest.share), "total": number(latest.total),
-            "low": percent(latest.ci_low), "high": percent(latest.ci_high)})
-    if latest.target is not None:
-        parts.append(_("Target %(target)s: %(met)s.") % {
-            "target": percent(latest.target, 0), "met": TargetMet(latest.target_met).label.lower()})
-    known = [r for r in rows if r.share is not None and r.total]
-    if len(known) > 1:
-        low = min(known, key=lambda r: r.share)
-        high = max(known, key=lambda r: r.share)
-        parts.append(_("Lowest %(low)s (%(low_period)s), highest %(high)s (%(high_period)s).") % {
-            "low": percent(low.share), "low_period": period_label(low.period_kind, low.period_start),
-            "high": percent(high.share),
-            "high_period": period_label(high.period_kind, high.period_start)})
-    missing = len(rows) - len(known)
-    if missing:
-        parts.append(ngettext("%(n)s period not available.", "%(n)s periods not available.",
-                              missing) % {"n": missing})
-    return " ".join(parts)
-
-
-@dataclass(frozen=True)
-class TrendPanel:
-    trend: Trend
-    chart: str
-    summary: str
-    rows: list[ResultRow]
-    latest: ResultRow
-    anchor: str
-
-
-def trend_panel(trend: Trend, kind_label: str) -> TrendPanel:
-    anchor = f"trend-{trend.key}"
-    points = [TrendPoint(label=period_label(r.period_kind, r.period_start),
-                         share=r.share if r.total else None,
-                         low=r.ci_low if r.total else None, high=r.ci_high if r.total else None)
-              for r in trend.results]
-    summary = trend_summary(trend, kind_label)
-    title = _("%(standard)s — %(organization)s") % {
-        "standard": trend.version.name or trend.standard.code,
-        "organization": trend.organization.name}
-    chart = trend_chart_svg(points, title=title, description=summary, chart_id=f"{anchor}-chart",
-                            target=trend.latest.target, text=chart_text())
-    rows = [result_row(r) for r in trend.results]
-    return TrendPanel(trend=trend, chart=mark_safe(chart), summary=summary,  # noqa: S308 (escaped)
-                      rows=rows, latest=rows[-1], anchor=anchor)
-
-
-# ---- table headings (each template renders a row's cells in the same order) -----------------
-
-def interval_heading() -> str:
-    # The templates' msgid: {% translate %} doubles "%", so the catalogue holds "95%% interval".
-    return _("95%% interval") % {}
-
-
-def latest_columns() -> tuple[str, ...]:
-    return (_("Standard"), _("Organization"), _("Service"), _("Channel"), _("Period"),
-            _("Share meeting"), interval_heading(), _("Target"), _("Target met"), _("Volume"),
-            _("Pending"), _("Excluded"))
-
-
-def trend_columns() -> tuple[str, ...]:
-    return (_("Period"), _("Share meeting"), interval_heading(), _("Target met"), _("Volume"),
-            _("Pending"), _("Excluded"), _("Median"), _("90th percentile"), _("Source"))
-
-
-def record_columns() -> tuple[str, ...]:
-    return (_("Record"), _("Started"), _("Stopped"), _("Elapsed"), _("Outcome"),
-            _("Exclusion reason"))
-
-
-def at_risk_columns() -> tuple[str, ...]:
-    return (_("Record"), _("Standard"), _("Organization"), _("Channel"), _("Started"),
-            _("Deadline"), _("State"))
-
-
-def guarantee_columns() -> tuple[str, ...]:
-    return (_("Standard"), _("Service"), _("Remedy"), _("Approved"))
-
-
-def breach_period_columns() -> tuple[str, ...]:
-    return (_("Period"), _("Guaranteed transactions"), _("Breaches"), _("Refunds owed"),
-            _("Refund rate"))
-
-
-def breach_columns() -> tuple[str, ...]:
-    return (_("Record"), _("Period"), _("Organization"), _("Started"), _("Completed"),
-            _("Fee paid"), _("Refund owed"))
 
 
 # ---- dashboard ------------------------------------------------------------------------------
@@ -315,7 +136,7 @@ def result_records(request, version_id: int, organization: str, period: str):
                "csv_url": result.address.url("records_csv", status=status),
                "counts": None, "page": None, "columns": record_columns()}
     if result.source == ResultSource.ENGINE:
-        with record_reads.cell_reader(result) as (reader, cell):
+        with cell_reader(result) as (reader, cell):
             counts = reader.counts(cell)
             chosen = record_reads.with_status(cell, status)
             shown = sum(n for s, n in counts.items() if not chosen.statuses or s in chosen.statuses)
@@ -344,7 +165,7 @@ def result_records_csv(request, version_id: int, organization: str, period: str)
     if result.source != ResultSource.ENGINE:
         raise Http404
     status = _status_filter(request)
-    with record_reads.cell_reader(result) as (reader, cell):
+    with cell_reader(result) as (reader, cell):
         table = reader.rows(record_reads.with_status(cell, status))
     factor = record_reads.unit_factor(result.elapsed_unit)
     return csv_download(records_filename(result, status), record_reads.CSV_COLUMNS,
@@ -382,7 +203,7 @@ def at_risk(request):
         hours = form.cleaned_data["hours"] or 8
         code = form.cleaned_data["organization"]
         organization = next((o for o in organizations if o.code == code), None)
-    found = record_reads.at_risk_for_user(request.user, business_hours=hours,
+    found = at_risk_for_user(request.user, business_hours=hours,
                                           organization=organization)
     items = [{"item": i, "version": found.versions[i.version_id],
               "organization": found.organizations.get(i.org_id)} for i in found.items]
@@ -400,14 +221,14 @@ def at_risk(request):
 def guarantees(request):
     """Standards with an approved guarantee in the user's organizations."""
     return render(request, "compliance/guarantees.html", {
-        "standards": breach_figures.guaranteed_standards_for_user(request.user),
+        "standards": breach_reads.guaranteed_standards_for_user(request.user),
         "columns": guarantee_columns()})
 
 
 def _guaranteed_standard(user, pk: int):
     standard = get_object_or_404(ServiceStandard.objects.select_related(
         "guarantee", "organization", "service"), pk=pk, guarantee__isnull=False)
-    organizations = breach_figures.breach_organizations(user, standard)
+    organizations = breach_reads.breach_organizations(user, standard)
     if not organizations or not standard.guarantee.is_approved:
         raise Http404
     return standard, organizations
@@ -417,7 +238,7 @@ def _breach_report(request, pk: int):
     standard, organizations = _guaranteed_standard(request.user, pk)
     form = BreachFilterForm(request.GET or None)
     kind = (form.cleaned_data["period"] if form.is_valid() else "") or PeriodKind.MONTH
-    report = breach_figures.guarantee_breaches(standard=standard, organizations=organizations,
+    report = breach_reads.guarantee_breaches(standard=standard, organizations=organizations,
                                                period_kind=kind)
     return standard, form, kind, report
 

@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from outsidein.accounts.models import Organization
+from outsidein.common.formatting import number, percent
 from outsidein.common.forms import add_validation_errors
 from outsidein.interactions.forms import ImportForm, MappingForm
 from outsidein.interactions.models import ImportStatus, InteractionImport
@@ -55,12 +55,6 @@ def _organizations(scope: list[str] | None):
     """The organizations of a scope, as form choices (every one, for a superuser)."""
     organizations = Organization.objects.order_by("path")
     return organizations if scope is None else organizations.filter(code__in=scope)
-
-
-def percent_text(share: float) -> str:
-    """0.42 → "42%" (localized)."""
-    value = formats.number_format(round(share * 100), decimal_pos=0, use_l10n=True)
-    return _("%(value)s%%") % {"value": value}
 
 
 # ---- imports --------------------------------------------------------------------------------
@@ -107,7 +101,7 @@ def import_detail(request, pk: int):
     share = 1.0 if record.status in (ImportStatus.DONE, ImportStatus.UNDONE) else record.progress
     return render(request, "interactions/import_detail.html", {
         "record": record,
-        "percent": percent_text(share),
+        "percent": percent(share, 0),
         "progress_value": round(share * 100),
         "excluded": sorted((record.excluded_by_reason or {}).items()),
         "rejects": import_reject_list(record, limit=REJECTS_SHOWN),
@@ -169,10 +163,8 @@ def import_undo(request, pk: int):
             messages.success(request, _(
                 "Import %(id)s is undone. Records taken out: %(removed)s; earlier versions "
                 "put back: %(restored)s.") % {
-                "id": record.pk, "removed": formats.number_format(result.removed, use_l10n=True,
-                                                 force_grouping=True),
-                "restored": formats.number_format(result.restored, use_l10n=True,
-                                                  force_grouping=True)})
+                "id": record.pk, "removed": number(result.removed),
+                "restored": number(result.restored)})
         return redirect("interactions:detail", pk=record.pk)
     return render(request, "interactions/import_undo.html", {
         "record": record, "refusal": "" if record.can_undo else _undo_refusal(record)})

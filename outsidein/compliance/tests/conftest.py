@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from conftest import skip_or_fail
+from outsidein.warehouse.engines import open_engine, spark_session
 
 
 @pytest.fixture(scope="session")
@@ -15,8 +16,6 @@ def spark_engine():
         skip_or_fail("pyspark is not installed")
     if shutil.which("java") is None:
         skip_or_fail("Java is not installed (Spark needs it)")
-    from outsidein.warehouse.engines import open_engine, spark_session
-
     session = spark_session("local[2]")
     session.sparkContext.setLogLevel("ERROR")
     engine = open_engine("spark", session=session)

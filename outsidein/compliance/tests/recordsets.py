@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import Evaluation, VersionPlan, evaluate
-from outsidein.compliance.rules import Rule
+from outsidein.compliance.engine.evaluation import Evaluation, VersionPlan, evaluate
+from outsidein.compliance.engine.rules import Rule
 from outsidein.interactions.schema import record_schema
 
 TORONTO = ZoneInfo("America/Toronto")

@@ -10,9 +10,10 @@ from django.test import override_settings
 
 from outsidein.accounts.models import GovernmentLevel, OrgKind, Role
 from outsidein.accounts.services import organization_create
-from outsidein.compliance.breaches import CSV_COLUMNS, breach_report, guarantee_breaches
-from outsidein.compliance.periods import day_number
-from outsidein.compliance.rules import EXCLUDED, MET, MISSED, PENDING
+from outsidein.compliance.engine.breaches import CSV_COLUMNS, breach_report
+from outsidein.compliance.engine.periods import day_number
+from outsidein.compliance.engine.rules import EXCLUDED, MET, MISSED, PENDING
+from outsidein.compliance.selectors.breaches import guarantee_breaches
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
 from outsidein.standards.services import guarantee_set
 from outsidein.standards.vocabulary import RemedyKind

@@ -68,7 +68,7 @@ def test_interval_band_and_line_break_where_a_period_is_not_available():
 def test_text_is_escaped_and_words_come_from_the_caller():
     svg = chart([TrendPoint("T<1>", None)], title='A & B <"x">', description="d",
                 text=ChartText(target="Cible", not_available="n.d.",
-                               percent=lambda v: f"{v:.0f} %"), target=0.5)
+                               percent=lambda share: f"{share * 100:.0f} %"), target=0.5)
     root = parse(svg)
     assert root.find(f"{SVG}title").text == 'A & B <"x">'
     texts = [t.text for t in root.iter(f"{SVG}text")]

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from outsidein import workdays
-from outsidein.compliance.rules import Rule
+from outsidein.compliance.engine.rules import Rule
 from outsidein.compliance.tests.recordsets import plan, record, run, write_dataset
 from outsidein.warehouse.engines import open_engine
 from outsidein.warehouse.store import InteractionStore

@@ -11,8 +11,8 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from outsidein import workdays
-from outsidein.compliance.periods import parse_period
-from outsidein.compliance.rules import Rule
+from outsidein.compliance.engine.periods import parse_period
+from outsidein.compliance.engine.rules import Rule
 from outsidein.compliance.tests.recordsets import at, cell, plan, record, run, write_dataset
 from outsidein.warehouse.engines import open_engine
 

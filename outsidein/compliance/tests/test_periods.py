@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from outsidein.compliance.periods import PERIOD_KINDS, day_number, parse_period, period_of, period_table
+from outsidein.compliance.engine.periods import (
+    PERIOD_KINDS,
+    day_number,
+    parse_period,
+    period_of,
+    period_table,
+)
 
 
 @pytest.mark.parametrize(("text", "start", "end", "kind"), [

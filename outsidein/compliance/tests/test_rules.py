@@ -9,8 +9,8 @@ import pytest
 from sqlglot import exp
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import scope_table
-from outsidein.compliance.rules import (
+from outsidein.compliance.engine.evaluation import scope_table
+from outsidein.compliance.engine.rules import (
     UNIT_TYPES,
     Branch,
     Rule,

@@ -11,6 +11,7 @@ from django.test import override_settings
 from outsidein.accounts.models import GovernmentLevel, OrgKind
 from outsidein.accounts.services import organization_create
 from outsidein.calendars.services import calendar_create, closure_add
+from outsidein.cli import main
 from outsidein.compliance.models import ComplianceResult, RuleOptions
 from outsidein.compliance.services import compliance_run, compliance_schedule_recompute
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
@@ -258,8 +259,6 @@ def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):
 
 
 def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
-    from outsidein.cli import main
-
     mail_standard(tree["m1"])
     write_dataset(tmp_path / "interactions", [
         record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])

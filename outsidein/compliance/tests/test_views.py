@@ -19,9 +19,11 @@ from django.utils import timezone
 from outsidein import workdays
 from outsidein.accounts.models import GovernmentLevel, OrgKind, Role
 from outsidein.accounts.services import organization_create
-from outsidein.compliance import records
+from outsidein.compliance.engine import records
+from outsidein.compliance.engine.at_risk import open_items
+from outsidein.compliance.engine.rules import MISSED, PENDING
 from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
-from outsidein.compliance.rules import MISSED, PENDING
+from outsidein.compliance.selectors.plans import version_plan
 from outsidein.compliance.services import compliance_run
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
 from outsidein.standards.services import standard_create, standard_publish
@@ -363,11 +365,11 @@ def test_open_items_at_risk_are_decided_by_the_engine_rule(world, tmp_path):
             record(organization="o1", record_id="done", received_at=at("2025-05-01 10:00"),
                    responded_at=at("2025-05-02 10:00"))]
     root = write_dataset(tmp_path / "atrisk", rows)
-    plan, calendars = records.version_plan(world["version"], [world["o1"]])
+    plan, calendars = version_plan(world["version"], [world["o1"]])
     engine = open_engine()
     try:
         def found(hours):
-            return {i.record_id: i for i in records.open_items(
+            return {i.record_id: i for i in open_items(
                 engine, plan, calendars, dataset=root, now=now, business_hours=hours)}
         # 12:00 to today's close is 5 business hours: within 4, only the overdue one.
         assert set(found(4)) == {"overdue"}
@@ -404,7 +406,7 @@ def test_record_statuses_match_the_engine_for_pending_items(world, tmp_path):
     now = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
     root = write_dataset(tmp_path / "pending", [
         record(organization="o1", record_id="p1", received_at=at("2025-06-02 10:00"))])
-    plan, calendars = records.version_plan(world["version"], [world["o1"]])
+    plan, calendars = version_plan(world["version"], [world["o1"]])
     engine = open_engine()
     try:
         reader = records.RecordReader(engine, plan, calendars, root, now, dt.date(2025, 6, 1),

@@ -7,6 +7,8 @@ from django.urls import translate_url
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
+from outsidein.common.formatting import percent_figure_trimmed
+
 register = template.Library()
 
 
@@ -28,12 +30,7 @@ def target_phrase(share: Decimal | None) -> str:
 @register.filter
 def share_percent(share: Decimal | None) -> str:
     """A share of 0 to 1 as a localized percentage number: 0.5 → "50", 0.125 → "12.5"."""
-    if share is None:
-        return ""
-    percent = Decimal(share) * 100
-    if percent == percent.to_integral_value():
-        return str(int(percent))
-    return number_format(percent.quantize(Decimal("0.1")), decimal_pos=1, use_l10n=True)
+    return percent_figure_trimmed(share)
 
 
 @register.simple_tag(takes_context=True)

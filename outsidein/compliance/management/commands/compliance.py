@@ -5,6 +5,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from outsidein.compliance.engine.periods import parse_period
+from outsidein.compliance.services import compliance_run
 from outsidein.warehouse.engines import ENGINES
 
 STEPS = 4  # planning, fingerprinting, measuring, writing
@@ -25,9 +27,6 @@ class Command(BaseCommand):
         run.add_argument("--force", action="store_true", help="recompute unchanged versions too")
 
     def handle(self, *args, action, **options):
-        from outsidein.compliance.periods import parse_period
-        from outsidein.compliance.services import compliance_run
-
         try:
             period = parse_period(options["period"]) if options["period"] else None
             as_of = _instant(options["as_of"]) if options["as_of"] else None

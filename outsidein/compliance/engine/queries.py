@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 from sqlglot import exp
 
 from outsidein.analysis.distribution import MEDIAN, P90, Quantile
-from outsidein.compliance.rules import OUTPUT_COLUMNS
-from outsidein.interactions.schema import CHANNELS
+from outsidein.compliance.engine.rules import OUTPUT_COLUMNS
+from outsidein.warehouse.schema import CHANNELS
 
 QUANTILES: tuple[Quantile, ...] = (MEDIAN, P90)
 

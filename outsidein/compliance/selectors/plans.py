@@ -11,9 +11,9 @@ from outsidein import workdays
 from outsidein.accounts.models import Organization
 from outsidein.calendars.models import BusinessCalendar
 from outsidein.calendars.selectors import calendar_as_workdays
-from outsidein.compliance.evaluation import VersionPlan
+from outsidein.compliance.engine.evaluation import VersionPlan
+from outsidein.compliance.engine.rules import CHANNEL_COVERAGE, Rule
 from outsidein.compliance.models import ComplianceResult, ResultSource, RuleOptions
-from outsidein.compliance.rules import CHANNEL_COVERAGE, Rule
 from outsidein.standards.models import Service, StandardVersion
 from outsidein.standards.vocabulary import VersionStatus
 
@@ -194,29 +194,3 @@ def service_ids(pairs: Iterable[tuple[int, str | None]]) -> dict[tuple[int, str]
 def engine_results(version_ids: Iterable[int]) -> QuerySet[ComplianceResult]:
     """Stored engine results of some versions."""
     return ComplianceResult.objects.filter(source=ResultSource.ENGINE, version_id__in=list(version_ids))
-
-
-def recompute_waiting(version_ids: list[int] | None, period: str) -> bool:
-    """Whether a queued, not yet started recompute already covers these versions and period.
-
-    Only the database task backend can be asked; with another backend this says no.
-    """
-    from django.conf import settings
-
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return False
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from outsidein.compliance.tasks import recompute_task
-
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY,
-                                          task_path=recompute_task.module_path)
-    for args_kwargs in waiting.values_list("args_kwargs", flat=True):
-        queued = args_kwargs.get("kwargs", {})
-        if (queued.get("period") or "") != period:
-            continue
-        covered = queued.get("version_ids")
-        if covered is None or (version_ids is not None and set(version_ids) <= set(covered)):
-            return True
-    return False

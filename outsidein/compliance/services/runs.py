@@ -1,4 +1,4 @@
-"""Writes: compute compliance results over the interaction store and store them; schedule it."""
+"""Writes: compute compliance results over the interaction store and store them."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from django.db.models import Max, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from outsidein.common.changes import InputsChanged
-from outsidein.compliance import fingerprint, selectors
-from outsidein.compliance.evaluation import Cell, evaluate
+from outsidein.compliance.engine import fingerprint
+from outsidein.compliance.engine.evaluation import Cell, evaluate
+from outsidein.compliance.engine.periods import Period, parse_period
 from outsidein.compliance.models import ComplianceResult, ResultSource
-from outsidein.compliance.periods import Period, parse_period
+from outsidein.compliance.selectors import plans as selectors
 from outsidein.standards.models import StandardVersion
-from outsidein.warehouse.store import InteractionStore
+from outsidein.warehouse.engines import open_engine
+from outsidein.warehouse.store import InteractionStore, default_root
 
 WRITE_BATCH = 5000
 
@@ -65,14 +66,12 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     (fields, calendars, dataset files) are unchanged since their stored results are skipped
     unless `force`, or unless records were pending then.
     """
-    from outsidein.warehouse.engines import open_engine
-    from outsidein.warehouse.store import default_root
-
     started = time.perf_counter()
     say = progress or (lambda _step: None)
     as_of = (as_of or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
     period = parse_period(period) if isinstance(period, str) else period
-    dataset = Path(dataset) if dataset is not None else default_root()
+    # The store knows which of its files are live (it also keeps superseded ones).
+    store = InteractionStore(dataset if dataset is not None else default_root())
     kind = engine if isinstance(engine, str) else engine.kind
     report = RunReport(as_of=as_of, engine=kind, period=period.label if period else "")
 
@@ -82,7 +81,7 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     report.not_measurable = {label[pk]: problems for pk, problems in found.not_measurable.items()}
 
     say("fingerprinting")
-    listing = fingerprint.dataset_listing(dataset)
+    listing = fingerprint.dataset_listing(store.root, store.files())
     digests = fingerprint.CalendarDigests(found.calendars)
     prints = {plan.version_id: fingerprint.version_fingerprint(
         plan, _version_fields(found.versions[plan.version_id]), calendars=digests,
@@ -100,7 +99,7 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     owned = isinstance(engine, str)
     opened = open_engine(engine) if owned else engine
     try:
-        evaluation = evaluate(opened, plans, found.calendars, dataset=_live(dataset),
+        evaluation = evaluate(opened, plans, found.calendars, dataset=store.dataset_glob(),
                               as_of=as_of, period=period,
                               known_services=lambda pairs: selectors.service_ids(pairs).keys())
     finally:
@@ -116,35 +115,6 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     report.timings["write"] = time.perf_counter() - tick
     report.seconds = time.perf_counter() - started
     return report
-
-
-def compliance_schedule_recompute(*, reason: str,
-                                  versions: Iterable[StandardVersion | int] | None = None,
-                                  period: str = "") -> None:
-    """Queue a background recompute once the current transaction commits (after a standard, a
-    calendar or an import changed). `versions=None` means every version: the run's fingerprints
-    skip those whose inputs did not change. A request identical to one still waiting in the
-    queue is not queued twice, so a burst of changes costs one run.
-    """
-    ids = None if versions is None else sorted({getattr(v, "pk", v) for v in versions})
-    transaction.on_commit(lambda: _enqueue_recompute(ids, reason, period))
-
-
-def compliance_recompute_on_change(change: InputsChanged) -> None:
-    """The listener compliance registers for `common.changes`: queue a recompute."""
-    compliance_schedule_recompute(reason=change.reason, versions=change.versions)
-
-
-def _enqueue_recompute(ids: list[int] | None, reason: str, period: str) -> None:
-    from outsidein.compliance.tasks import recompute_task
-
-    if not selectors.recompute_waiting(ids, period):
-        recompute_task.enqueue(version_ids=ids, reason=reason, period=period)
-
-
-def _live(root: Path) -> Path:
-    """The live files of the store as a glob (the store also keeps superseded files)."""
-    return Path(InteractionStore(root).dataset_glob())
 
 
 def _version_fields(version: StandardVersion) -> dict:

@@ -13,23 +13,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import VersionPlan
+from outsidein.compliance.engine.evaluation import VersionPlan
 from outsidein.warehouse.calendar_tables import calendar_clock
-from outsidein.warehouse.store import InteractionStore
 
 # Bump when the engine's semantics change, so every stored result is recomputed once.
 ENGINE_REVISION = 1
 
 
-def dataset_files(root: Path) -> list[Path]:
-    """The live Parquet files of the interaction store (none when it does not exist yet)."""
-    return InteractionStore(root).files()
+def dataset_listing(root: Path, files: Sequence[Path]) -> dict[str, list[tuple[str, int, int]]]:
+    """channel -> (name relative to the root, size, mtime in ns) of each live file.
 
-
-def dataset_listing(root: Path) -> dict[str, list[tuple[str, int, int]]]:
-    """channel -> (relative name, size, mtime in ns) of each live file."""
+    `files` are the store's live files (warehouse.store.InteractionStore.files): the store
+    alone knows which of the files under its root are live.
+    """
     listing: dict[str, list[tuple[str, int, int]]] = {}
-    for path in dataset_files(root):
+    for path in files:
         stat = path.stat()
         channel = path.parent.parent.name.partition("=")[2]
         listing.setdefault(channel, []).append(

@@ -10,12 +10,15 @@ period is breaches / guaranteed transactions (None when there were none: blank i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from outsidein.compliance.periods import Period, day_from_number, period_of
-from outsidein.compliance.rules import MET, MISSED
+from outsidein import workdays
+from outsidein.compliance.engine.evaluation import VersionPlan
+from outsidein.compliance.engine.periods import Period, day_from_number, period_of
+from outsidein.compliance.engine.records import CellFilter, RecordReader
+from outsidein.compliance.engine.rules import MET, MISSED, UNIT_TYPES
 
 CSV_COLUMNS = ("period", "start_date", "organization", "service", "channel", "source",
                "record_id", "started_at", "stopped_at", "elapsed", "fee_paid", "refund")
@@ -130,87 +133,32 @@ def breach_report(*, refund_for, period_kind: str, first_day: dt.date, last_day:
                         periods=rows, breaches=breaches, total=total)
 
 
-# ---- from the application database and the interaction store ---------------------------------
+@dataclass
+class EligibleRecords:
+    """What a breach report is made of: eligible counts by day, the missed records, the SQL."""
 
-def guaranteed_standards_for_user(user):
-    """Standards with an approved guarantee, owned by or applying to the user's organizations."""
-    from outsidein.accounts.selectors import organizations_for_user
-    from outsidein.standards.models import ServiceStandard
-
-    scope = list(organizations_for_user(user))
-    standards = (ServiceStandard.objects.filter(guarantee__isnull=False)
-                 .select_related("guarantee", "organization", "service").order_by("code"))
-    return [s for s in standards if s.guarantee.is_approved
-            and _organizations_in_scope(s, scope)]
+    by_day: dict[tuple[int, int], int] = field(default_factory=dict)
+    missed: list[dict] = field(default_factory=list)
+    unit_factor: int = 1
+    sql: list[str] = field(default_factory=list)
 
 
-def _organizations_in_scope(standard, scope) -> list:
-    """The standard's organizations (its owner's subtree) that are in the scope."""
-    return [o for o in scope if o.path.startswith(standard.organization.path)]
+def read_eligible(engine, plans: Iterable[tuple[VersionPlan, Sequence[workdays.Calendar]]], *,
+                  dataset, as_of: dt.datetime, first_day: dt.date,
+                  last_day: dt.date) -> EligibleRecords:
+    """Guarantee-eligible records of some versions' plans between two start dates.
 
-
-def breach_organizations(user, standard) -> list:
-    """The organizations whose breaches of the standard the user may read (empty: none)."""
-    from outsidein.accounts.selectors import organizations_for_user
-
-    return _organizations_in_scope(standard, list(organizations_for_user(user).order_by("path")))
-
-
-def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
-                       first_day: dt.date | None = None, last_day: dt.date | None = None,
-                       as_of: dt.datetime | None = None, engine=None,
-                       dataset=None) -> BreachReport:
-    """Breaches and refunds of a guaranteed standard over its organizations' records.
-
-    Every version of the standard in force between `first_day` (default: the guarantee's
-    approval date) and `last_day` (default: the as-of date) is read with the engine's own rule.
+    Each plan is read with the engine's own rule; plans that cannot be measured are skipped.
     """
-    from django.utils import timezone
-
-    from outsidein.compliance import records
-    from outsidein.compliance.rules import UNIT_TYPES
-    from outsidein.standards.vocabulary import VersionStatus
-    from outsidein.warehouse.engines import open_engine
-
-    guarantee = standard.guarantee
-    as_of = (as_of or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
-    # Transactions before the guarantee was approved were not guaranteed.
-    starts = [d for d in (first_day, guarantee.approved_on) if d is not None]
-    first_day = max(starts) if starts else as_of.date()
-    last_day = min(last_day or as_of.date(), as_of.date())
-    versions = (standard.versions.filter(status__in=[VersionStatus.PUBLISHED,
-                                                     VersionStatus.SUPERSEDED],
-                                         effective_from__isnull=False,
-                                         effective_from__lte=last_day)
-                .order_by("number"))
-    versions = [v for v in versions if v.effective_to is None or v.effective_to >= first_day]
-    missed: list[dict] = []
-    by_day: dict[tuple[int, int], int] = {}
-    sql: list[str] = []
-    factor = 1
-    owned = engine is None
-    engine = engine or open_engine()
-    try:
-        for version in versions:
-            plan, calendars = records.version_plan(version, list(organizations))
-            if plan.rule.problems() or first_day > last_day:
-                continue
-            factor = UNIT_TYPES[plan.rule.unit].factor
-            reader = records.RecordReader(engine, plan, calendars,
-                                          dataset or records.default_dataset(), as_of,
-                                          first_day, last_day)
-            eligible = records.CellFilter(first_day=first_day, last_day=last_day,
-                                          guarantee_eligible=True)
-            for key, n in reader.counts_by_day(eligible).items():
-                by_day[key] = by_day.get(key, 0) + n
-            missed += reader.rows(replace(eligible, statuses=(MISSED,))).to_pylist()
-            sql += reader.sql
-    finally:
-        if owned:
-            engine.close()
-    report = breach_report(refund_for=guarantee.refund_for, period_kind=period_kind,
-                           first_day=first_day, last_day=last_day, missed=missed,
-                           eligible_by_day=by_day,
-                           organization_codes={o.pk: o.code for o in organizations},
-                           unit_factor=factor)
-    return replace(report, sql=sql)
+    found = EligibleRecords()
+    for plan, calendars in plans:
+        if plan.rule.problems() or first_day > last_day:
+            continue
+        found.unit_factor = UNIT_TYPES[plan.rule.unit].factor
+        reader = RecordReader(engine, plan, calendars, dataset, as_of, first_day, last_day)
+        eligible = CellFilter(first_day=first_day, last_day=last_day, guarantee_eligible=True)
+        for key, n in reader.counts_by_day(eligible).items():
+            found.by_day[key] = found.by_day.get(key, 0) + n
+        found.missed += reader.rows(replace(eligible, statuses=(MISSED,))).to_pylist()
+        found.sql += reader.sql
+    return found

@@ -6,15 +6,14 @@ filtered to one cell (organization, service, channel, dates) and status, so a dr
 exactly the records a share was computed from — judged by the same expression, never by a
 second implementation of the units.
 
-The reads here take plain plans (evaluation.VersionPlan) and calendars; `cell_reader` below
-builds them from the ORM for one stored result.
+The reads here take plain plans (evaluation.VersionPlan) and calendars;
+compliance.selectors.records builds them from the database for one stored result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,9 +21,9 @@ import pyarrow as pa
 from sqlglot import exp
 
 from outsidein import workdays
-from outsidein.compliance.evaluation import VersionPlan, scope_table, table_span
-from outsidein.compliance.periods import Period, day_from_number, day_number
-from outsidein.compliance.rules import (
+from outsidein.compliance.engine.evaluation import VersionPlan, scope_table, table_span
+from outsidein.compliance.engine.periods import Period, day_from_number, day_number
+from outsidein.compliance.engine.rules import (
     EXCLUDED,
     MET,
     MISSED,
@@ -33,11 +32,10 @@ from outsidein.compliance.rules import (
     UNIT_TYPES,
     UNRECORDED,
     Branch,
-    ClockUnit,
     RunConstants,
 )
-from outsidein.interactions.schema import event_column, record_schema
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
+from outsidein.warehouse.schema import event_column, record_schema
 
 # Filters a person picks -> the statuses they cover. Records whose measure is missing count as
 # excluded "(not recorded)" in results (evaluation.NOT_RECORDED), so they are listed there too.
@@ -123,7 +121,7 @@ class RecordReader:
     engine: object
     plan: VersionPlan
     calendars: Sequence[workdays.Calendar]
-    dataset: Path | None
+    dataset: Path | str | None
     as_of: dt.datetime
     first_day: dt.date
     last_day: dt.date
@@ -270,229 +268,3 @@ def csv_rows(table: pa.Table, factor: int = 1):
                 row["started_at"], row["stopped_at"], row["due_at"], row["org_id"],
                 row["service"], row["channel"], row["queue"], row["tier"], row["fee_paid"],
                 row["guarantee_eligible"])]
-
-
-# ---- from the application database ------------------------------------------------------------
-
-def default_dataset() -> Path:
-    """The live files of this installation's interaction store (as compliance_run reads it)."""
-    from outsidein.warehouse.store import InteractionStore, default_root
-
-    return Path(InteractionStore(default_root()).dataset_glob())
-
-
-def known_service_codes(organization) -> tuple[str, ...]:
-    """Service codes offered by the organization or an ancestor (what the engine calls known)."""
-    from outsidein.standards.models import Service
-
-    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-    return tuple(sorted(set(Service.objects.filter(organization__in=ids)
-                            .values_list("code", flat=True))))
-
-
-def version_plan(version, organizations) -> tuple[VersionPlan, list[workdays.Calendar]]:
-    """The engine's plan of a version over some organizations, and their calendars."""
-    from outsidein.compliance import selectors as engine_selectors
-
-    return engine_selectors.version_plan(version, organizations)
-
-
-@contextmanager
-def cell_reader(result, *, engine=None, dataset: Path | None = None):
-    """(reader, cell) for the records behind a stored result, on a fresh engine by default."""
-    from outsidein.warehouse.engines import open_engine
-
-    plan, calendars = version_plan(result.version, [result.organization])
-    as_of = result.as_of or result.computed_at
-    owned = engine is None
-    engine = engine or open_engine()
-    try:
-        reader = RecordReader(engine, plan, calendars, dataset or default_dataset(), as_of,
-                              result.period_start, result.period_end)
-        cell = CellFilter(first_day=result.period_start, last_day=result.period_end,
-                          org_id=result.organization_id,
-                          service=result.service.code if result.service_id else None,
-                          known_services=() if result.service_id
-                          else known_service_codes(result.organization),
-                          channel=result.channel)
-        yield reader, cell
-    finally:
-        if owned:
-            engine.close()
-
-
-# ---- open items at risk ---------------------------------------------------------------------
-
-AT_RISK_LOOKBACK_DAYS = 366  # open items started earlier than this are not looked for
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    """A record whose clock has started and not stopped: overdue, or at risk of breaching."""
-
-    version_id: int
-    org_id: int
-    service: str | None
-    channel: str
-    source: str
-    record_id: str
-    started_at: dt.datetime
-    deadline: dt.datetime | None
-    overdue: bool
-
-
-def deadline_for(rule, threshold, calendar: workdays.Calendar, started_at: dt.datetime,
-                 due_at: dt.datetime | None = None) -> dt.datetime | None:
-    """When an open record breaches, by the record's calendar (pauses not taken off).
-
-    The at-risk list itself is decided by the engine's rule; this is the date people read.
-    """
-    if rule.against_due and due_at is not None:
-        return due_at
-    if threshold is None or started_at is None:
-        return None
-    amount = float(threshold)
-    if rule.unit == "business_days":
-        return workdays.add_business_days(calendar, started_at, int(amount))
-    if rule.unit == "business_hours":
-        return workdays.add_business_seconds(calendar, started_at, int(amount * 3600))
-    if rule.unit == "calendar_days":
-        local = started_at.astimezone(calendar.zone).date() + dt.timedelta(days=int(amount) + 1)
-        return dt.datetime.combine(local, dt.time(0), tzinfo=calendar.zone) - dt.timedelta(seconds=1)
-    if rule.unit in ("seconds", "minutes"):
-        return started_at + dt.timedelta(seconds=int(amount * unit_factor(rule.unit)))
-    return None
-
-
-def window_end(calendar: workdays.Calendar, now: dt.datetime, business_hours: int) -> dt.datetime:
-    """The instant `business_hours` of opening time after now, on the calendar.
-
-    When it falls at a closing time, the closed hours up to the next opening belong to the
-    window (no business time passes then), so a deadline at today's close, or at midnight after
-    it, is within a window that ends at the close.
-    """
-    end = workdays.add_business_seconds(calendar, now, business_hours * 3600)
-    if not workdays.is_open(calendar, end):
-        end = workdays.next_open_instant(calendar, end) - dt.timedelta(seconds=1)
-    return end
-
-
-def _open_cell(now: dt.datetime) -> CellFilter:
-    today = now.astimezone(dt.UTC).date()
-    return CellFilter(first_day=today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS), last_day=today,
-                      statuses=(PENDING, MISSED), open_only=True)
-
-
-def _classify(rows: list[dict], plans: dict[int, VersionPlan],
-              calendars: Sequence[workdays.Calendar], *, now: dt.datetime,
-              business_hours: int) -> list[OpenItem]:
-    """Overdue (missed, open) rows, and pending rows whose deadline falls in the window."""
-    ends: dict[int, dt.datetime] = {}
-    positions = {(p.version_id, org_id): pos for p in plans.values()
-                 for _code, org_id, pos in p.organizations}
-    items: list[OpenItem] = []
-    for row in rows:
-        plan = plans[row["version_id"]]
-        pos = positions[(plan.version_id, row["org_id"])]
-        calendar = calendars[pos]
-        deadline = deadline_for(plan.rule, plan.threshold, calendar, row["started_at"],
-                                row["due_at"])
-        overdue = row["status"] == MISSED
-        if not overdue:
-            if pos not in ends:
-                ends[pos] = window_end(calendar, now, business_hours)
-            if deadline is None or deadline > ends[pos]:
-                continue
-        items.append(OpenItem(
-            version_id=plan.version_id, org_id=row["org_id"], service=row["service"],
-            channel=row["channel"], source=row["source"], record_id=row["record_id"],
-            started_at=row["started_at"], deadline=deadline, overdue=overdue))
-    return sorted(items, key=lambda i: (not i.overdue, i.deadline or i.started_at))
-
-
-def open_items(engine, plan: VersionPlan, calendars: Sequence[workdays.Calendar], *,
-               now: dt.datetime, business_hours: int, dataset: Path | None = None
-               ) -> list[OpenItem]:
-    """Open records of a plan that are overdue now or will breach within the business hours.
-
-    The engine's own rule says which open records are missed already (overdue) and which are
-    pending; a pending record is at risk when its deadline on its organization's calendar
-    (`deadline_for`) falls within the window (`window_end`).
-    """
-    if not isinstance(plan.rule.unit_type, ClockUnit):
-        return []
-    cell = _open_cell(now)
-    reader = RecordReader(engine, plan, calendars, dataset, now, cell.first_day, cell.last_day)
-    return _classify(reader.rows(cell).to_pylist(), {plan.version_id: plan}, calendars,
-                     now=now, business_hours=business_hours)
-
-
-@dataclass(frozen=True)
-class AtRiskList:
-    """Open items of the versions in force, with the versions and organizations they refer to."""
-
-    items: list[OpenItem]
-    versions: dict[int, object]
-    organizations: dict[int, object]
-
-
-def at_risk_for_user(user, *, business_hours: int, organization=None,
-                     now: dt.datetime | None = None, engine=None,
-                     dataset: Path | None = None) -> AtRiskList:
-    """Overdue and at-risk open items of time standards in force, in the user's organizations.
-
-    One query per standard version over the store, on one engine with one clock table.
-    """
-    from django.utils import timezone
-
-    from outsidein.accounts.selectors import organizations_for_user
-    from outsidein.compliance import selectors as engine_selectors
-    from outsidein.warehouse.engines import open_engine
-
-    now = (now or timezone.now()).astimezone(dt.UTC).replace(microsecond=0)
-    today = now.date()
-    scope = organizations_for_user(user)
-    if organization is not None:
-        scope = scope.filter(path__startswith=organization.path)
-    scope = {o.pk: o for o in scope.order_by("path")}
-    found = AtRiskList(items=[], versions={}, organizations=scope)
-    versions = [v for v in engine_selectors.versions_to_measure()
-                if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)]
-    runs = engine_selectors.run_plans(versions)
-    plans = []
-    for plan in runs.plans:
-        if not isinstance(plan.rule.unit_type, ClockUnit):
-            continue
-        mine = tuple(o for o in plan.organizations if o[1] in scope)
-        if mine:
-            plans.append(replace(plan, organizations=mine))
-    if not plans:
-        return found
-    first = today - dt.timedelta(days=AT_RISK_LOOKBACK_DAYS)
-    clock = clock_table(runs.calendars, first - dt.timedelta(days=1),
-                        today + dt.timedelta(days=1),
-                        business_hours=any(p.rule.unit == "business_hours" for p in plans))
-    cell = _open_cell(now)
-    owned = engine is None
-    engine = engine or open_engine()
-    try:
-        engine.register_parquet(RECORDS_VIEW, dataset or default_dataset(),
-                                schema=record_schema())
-        engine.register_arrow(RECORD_CLOCK, clock.table)
-        # One query for every version: each reads its own scope table.
-        parts = [RecordReader(engine, plan, runs.calendars, None, now, cell.first_day,
-                              cell.last_day, clock=clock, register_records=False,
-                              scope_table=f"oi_record_scope_{i}").cell_sql(cell)
-                 for i, plan in enumerate(plans)]
-        # Every part is rendered by SQLGlot from expressions (literals quoted there).
-        sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS p{i}"  # noqa: S608
-                                 for i, part in enumerate(parts) if part)
-        rows = engine.query(sql).to_pylist() if sql else []
-    finally:
-        if owned:
-            engine.close()
-    found.items.extend(_classify(rows, {p.version_id: p for p in plans}, runs.calendars,
-                                 now=now, business_hours=business_hours))
-    found.versions.update({i.version_id: runs.versions[i.version_id] for i in found.items})
-    found.items.sort(key=lambda i: (not i.overdue, i.deadline or i.started_at))
-    return found

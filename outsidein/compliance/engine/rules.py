@@ -14,6 +14,7 @@ integer (seconds, open seconds, days, rings, times) for records whose clock stop
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,8 @@ from typing import ClassVar
 import pyarrow as pa
 from sqlglot import exp
 
-from outsidein.interactions.schema import ATTRIBUTES, EVENTS, event_column
+from outsidein import workdays
+from outsidein.warehouse.schema import ATTRIBUTES, EVENTS, event_column
 
 EXCLUDED, MET, MISSED, PENDING, UNRECORDED = 0, 1, 2, 3, 4
 STATUS_NAMES = {EXCLUDED: "excluded", MET: "met", MISSED: "missed", PENDING: "pending",
@@ -117,6 +119,12 @@ class UnitType:
     def measure(self, branch: Branch) -> tuple[exp.Expression, exp.Expression]:
         """(status, elapsed) expressions for one record in the branch."""
         raise NotImplementedError
+
+    def deadline(self, calendar: workdays.Calendar, started_at: dt.datetime,
+                 threshold: float) -> dt.datetime | None:
+        """The last instant a record started then meets a threshold of `threshold` units, on
+        the calendar, pauses not taken off (None: the unit has no deadline, e.g. rings)."""
+        return None
 
 
 UNIT_TYPES: dict[str, UnitType] = {}
@@ -297,6 +305,10 @@ class Seconds(ClockUnit):
     def wait_fallback(self, rule: Rule) -> bool:
         return rule.clock_stop in WAIT_STOPS and not rule.pauses
 
+    def deadline(self, calendar: workdays.Calendar, started_at: dt.datetime,
+                 threshold: float) -> dt.datetime | None:
+        return started_at + dt.timedelta(seconds=int(threshold * self.factor))
+
 
 @register
 class Minutes(Seconds):
@@ -322,6 +334,10 @@ class BusinessHours(ClockUnit):
     def position_as_of(self, branch: Branch) -> exp.Expression:
         return exp.column("asof_open", "s")
 
+    def deadline(self, calendar: workdays.Calendar, started_at: dt.datetime,
+                 threshold: float) -> dt.datetime | None:
+        return workdays.add_business_seconds(calendar, started_at, int(threshold * self.factor))
+
 
 @register
 class BusinessDays(ClockUnit):
@@ -335,6 +351,10 @@ class BusinessDays(ClockUnit):
     def position_as_of(self, branch: Branch) -> exp.Expression:
         return exp.column("asof_ordinal", "s")
 
+    def deadline(self, calendar: workdays.Calendar, started_at: dt.datetime,
+                 threshold: float) -> dt.datetime | None:
+        return workdays.add_business_days(calendar, started_at, int(threshold))
+
 
 @register
 class CalendarDays(ClockUnit):
@@ -347,6 +367,12 @@ class CalendarDays(ClockUnit):
 
     def position_as_of(self, branch: Branch) -> exp.Expression:
         return exp.column("asof_day", "s")
+
+    def deadline(self, calendar: workdays.Calendar, started_at: dt.datetime,
+                 threshold: float) -> dt.datetime | None:
+        # The last second of the local day `threshold` days after the start's.
+        local = started_at.astimezone(calendar.zone).date() + dt.timedelta(days=int(threshold) + 1)
+        return dt.datetime.combine(local, dt.time(0), tzinfo=calendar.zone) - dt.timedelta(seconds=1)
 
 
 # ---------------------------------------------------------------------------------------------

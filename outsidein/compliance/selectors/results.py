@@ -10,8 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from outsidein.accounts.selectors import organizations_for_user
+from outsidein.compliance.engine.periods import parse_period, period_of
 from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultAddress, ResultSource
-from outsidein.compliance.periods import parse_period, period_of
 
 # How many periods of each kind a trend shows (the latest ones).
 TREND_LENGTH: dict[str, int] = {

@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 from outsidein import workdays
 from outsidein.analysis.distribution import grouped_order_statistics, quantile_from_order_statistics
 from outsidein.analysis.proportions import target_met, wilson_intervals
-from outsidein.compliance import queries
-from outsidein.compliance.periods import PERIOD_KINDS, Period, day_number, period_bounds
-from outsidein.compliance.rules import (
+from outsidein.compliance.engine import queries
+from outsidein.compliance.engine.periods import PERIOD_KINDS, Period, day_number, period_bounds
+from outsidein.compliance.engine.rules import (
     EXCLUDED,
     MET,
     MISSED,
@@ -37,8 +37,8 @@ from outsidein.compliance.rules import (
     RunConstants,
     threshold_in_base,
 )
-from outsidein.interactions.schema import record_schema
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
+from outsidein.warehouse.schema import record_schema
 from outsidein.workdays.instants import local_to_epoch
 
 # status -> column of the per-cell tally (met, missed, pending, set aside)
