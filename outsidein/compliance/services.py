@@ -18,7 +18,7 @@ from django.utils import timezone
 from outsidein.common.changes import InputsChanged
 from outsidein.compliance import fingerprint, selectors
 from outsidein.compliance.evaluation import Cell, evaluate
-from outsidein.compliance.models import ComplianceResult, ResultSource
+from outsidein.compliance.models import ComplianceResult, DataQualityFinding, ResultSource
 from outsidein.compliance.periods import Period, parse_period
 from outsidein.standards.models import StandardVersion
 
@@ -280,3 +280,45 @@ class _Adapter:
         if isinstance(self.field, models.DateTimeField):
             return connection.ops.adapt_datetimefield_value(value)
         return connection.ops.adapt_datefield_value(value)
+
+
+# --- Bulk writes of file imports (outsidein.exchange) -------------------------------------
+# Reported results and the data-quality findings of an imported file, written in bulk.
+
+
+def reported_results_write(*, created: list[ComplianceResult], changed: list[ComplianceResult],
+                           fields: Iterable[str]) -> None:
+    """Save a file's reported results: new ones, and changed ones (only `fields` written)."""
+    ComplianceResult.objects.bulk_create(created, batch_size=500)
+    if changed:
+        ComplianceResult.objects.bulk_update(changed, list(fields), batch_size=500)
+
+
+def data_quality_findings_sync(*, records: set[tuple[str, str]],
+                               wanted: dict[tuple[str, str, str], tuple[int, str]]) -> None:
+    """Store a file's findings: add new ones, correct moved ones, drop those now gone.
+
+    `records` are the (source, record key) pairs the file holds; `wanted` the findings it
+    raises, (source, record key, code) -> (line, message). A record's stored findings that its
+    latest import no longer raises are deleted; records not in the file are left alone.
+    """
+    wanted = dict(wanted)
+    stale, moved = [], []
+    sources = {source for source, _ in records}
+    for finding in DataQualityFinding.objects.filter(source__in=sources):
+        if (finding.source, finding.record_key) not in records:
+            continue
+        want = wanted.pop((finding.source, finding.record_key, finding.code), None)
+        if want is None:
+            stale.append(finding.pk)
+        elif (finding.line, finding.message) != want:
+            finding.line, finding.message = want
+            moved.append(finding)
+    if stale:
+        DataQualityFinding.objects.filter(pk__in=stale).delete()
+    if moved:
+        DataQualityFinding.objects.bulk_update(moved, ["line", "message"], batch_size=500)
+    DataQualityFinding.objects.bulk_create(
+        [DataQualityFinding(source=source, line=line, record_key=key, code=code,
+                            message=message)
+         for (source, key, code), (line, message) in wanted.items()], batch_size=500)

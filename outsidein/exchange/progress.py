@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from outsidein.standards.gc_common import count_rows
+from outsidein.exchange.reading import count_rows
 
 
 @contextmanager

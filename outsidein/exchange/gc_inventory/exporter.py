@@ -8,8 +8,9 @@ from typing import IO
 from django.db.models import Q
 
 from outsidein.accounts.models import Organization
-from outsidein.standards.gc_inventory.layout import COLUMNS, ROOT_CODE
-from outsidein.standards.gc_inventory.mapping import rows_for_service
+from outsidein.exchange.federal import ROOT_CODE
+from outsidein.exchange.gc_inventory.layout import COLUMNS
+from outsidein.exchange.gc_inventory.mapping import rows_for_service
 from outsidein.standards.models import Service
 
 

@@ -9,9 +9,10 @@ from django.db.models import Q
 
 from outsidein.accounts.models import Organization
 from outsidein.compliance.models import ComplianceResult, PeriodKind
-from outsidein.standards.gc_common import ROOT_CODE, owner_title
-from outsidein.standards.gc_standards.layout import COLUMNS
-from outsidein.standards.gc_standards.mapping import row_for_result
+from outsidein.exchange.federal import ROOT_CODE
+from outsidein.exchange.gc_standards.layout import COLUMNS
+from outsidein.exchange.gc_standards.mapping import row_for_result
+from outsidein.exchange.rows import owner_title
 
 
 def results_to_export(organizations: Iterable[Organization] | None = None,

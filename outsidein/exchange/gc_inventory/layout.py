@@ -1,13 +1,6 @@
 """The Government of Canada service-inventory layout: columns, codes and how they map."""
 
 from outsidein.accounts.models import ClientType
-from outsidein.standards.gc_common import (  # noqa: F401 (shared, named here too)
-    DEPARTMENTS,
-    ORGANIZATION_COLUMNS,
-    ROOT_CODE,
-    ROOT_NAME_EN,
-    ROOT_NAME_FR,
-)
 from outsidein.standards.vocabulary import Channel
 
 SOURCE = "gc-si"

@@ -8,20 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from outsidein.analysis.proportions import share_meeting_standard, wilson_interval
-from outsidein.standards.gc_common import (
-    ORGANIZATION_COLUMNS,
-    Problem,
-    Row,
-    RowInvalid,
-    fiscal_year,
-    fiscal_year_bounds,
-    fiscal_year_label,
-    owner,
-    owner_title,
-    required_text,
-    shape_problems,
-)
-from outsidein.standards.gc_standards.layout import (
+from outsidein.exchange.gc_standards.layout import (
     CHANNEL_CODES,
     CHANNELS,
     COLUMNS,
@@ -32,12 +19,25 @@ from outsidein.standards.gc_standards.layout import (
     TYPE_CODES,
     FindingCode,
 )
-from outsidein.standards.gc_standards.rules import (
+from outsidein.exchange.gc_standards.rules import (
     effective_target,
     format_target,
     gc_target_met,
     performance_text,
     same_number,
+)
+from outsidein.exchange.reading import Row
+from outsidein.exchange.rows import (
+    ORGANIZATION_COLUMNS,
+    Problem,
+    RowInvalid,
+    fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_label,
+    owner,
+    owner_title,
+    required_text,
+    shape_problems,
 )
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import Channel, Unit

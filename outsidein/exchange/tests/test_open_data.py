@@ -4,25 +4,23 @@ import csv
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pytest
 
 from outsidein.accounts.models import GovernmentLevel, OrgKind
 from outsidein.accounts.services import organization_create
 from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
-from outsidein.compliance.open_data import (
+from outsidein.exchange.gc_standards.layout import COLUMNS
+from outsidein.exchange.open_data import (
     MIN_CELL,
     open_data_csv,
     open_data_json,
     open_data_rows,
 )
-from outsidein.standards.gc_standards.layout import COLUMNS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-SS_2024 = Path("/work/shared/data/gc-service-inventory/ss_2024.csv")
 FY = dict(period_kind=PeriodKind.FISCAL_YEAR, period_start=dt.date(2025, 4, 1),
           period_end=dt.date(2026, 3, 31))
 
@@ -77,8 +75,8 @@ def by_standard(rows):
     return {row["service_standard_id"]: row for row in rows}
 
 
-def test_header_is_the_gc_service_standard_layout(published):
-    with SS_2024.open(encoding="utf-8-sig", newline="") as handle:
+def test_header_is_the_gc_service_standard_layout(published, gc_files):
+    with gc_files.ss.open(encoding="utf-8-sig", newline="") as handle:
         published_header = next(csv.reader(handle))
     ours = next(csv.reader(io.StringIO(open_data_csv())))
     assert ours == published_header == list(COLUMNS)

@@ -2,38 +2,34 @@
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
-from conftest import skip_or_fail
 from outsidein.accounts.models import GovernmentLevel, Organization, OrgKind
 from outsidein.common.models import AuditEntry
-from outsidein.standards.gc_inventory import (
+from outsidein.exchange.gc_inventory import (
     InventoryFileError,
     importer,
     inventory_export_gc,
     inventory_import_gc,
 )
-from outsidein.standards.gc_inventory.columns import (
+from outsidein.exchange.gc_inventory.columns import (
     channels_offered,
     client_types_served,
     program_names,
 )
-from outsidein.standards.gc_inventory.layout import COLUMNS, OTHER_YEARS_KEY
-from outsidein.standards.gc_inventory.mapping import organization_names
-from outsidein.standards.gc_inventory.parser import InventoryReader, open_inventory
+from outsidein.exchange.gc_inventory.layout import COLUMNS, OTHER_YEARS_KEY
+from outsidein.exchange.gc_inventory.parser import InventoryReader, open_inventory
+from outsidein.exchange.rows import organization_names
+from outsidein.exchange.tests.real_files import imported_for_the_module
 from outsidein.standards.models import Service
 from tests import factories
 
-SI = Path(os.environ.get("OUTSIDEIN_GC_SI",
-                         "/work/shared/data/gc-service-inventory/si_2024.csv"))
 
-
-def _source_text() -> str:
-    with SI.open(encoding="utf-8-sig", newline="") as stream:
+def _source_text(path: Path) -> str:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
         return stream.read()
 
 
@@ -44,18 +40,10 @@ def _rows_by_key(text: str) -> tuple[list[str], dict[tuple[str, str], dict[str, 
 
 
 @pytest.fixture(scope="module")
-def real_import(django_db_setup, django_db_blocker):
+def real_import(django_db_setup, django_db_blocker, gc_files):
     """The real file imported once for this module, rolled back when the module ends."""
-    if not SI.is_file():
-        skip_or_fail(f"the GC service inventory is not at {SI} (set OUTSIDEIN_GC_SI)")
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        report = inventory_import_gc(path_or_file=SI)
-    yield report
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from imported_for_the_module(
+        django_db_blocker, lambda: inventory_import_gc(path_or_file=gc_files.si))
 
 
 # --- The real file -------------------------------------------------------------------------
@@ -126,9 +114,9 @@ def test_real_file_urls_only_when_usable(real_import):
 
 
 @pytest.mark.django_db
-def test_real_file_second_import_changes_nothing(real_import):
+def test_real_file_second_import_changes_nothing(real_import, gc_files):
     audit_before = AuditEntry.objects.count()
-    report = inventory_import_gc(path_or_file=SI)
+    report = inventory_import_gc(path_or_file=gc_files.si)
     assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 0, 1752, 0)
     assert report.services_created == report.services_updated == 0
     assert report.organizations_created == report.organizations_updated == 0
@@ -136,11 +124,11 @@ def test_real_file_second_import_changes_nothing(real_import):
 
 
 @pytest.mark.django_db
-def test_real_file_export_reproduces_every_row(real_import):
+def test_real_file_export_reproduces_every_row(real_import, gc_files):
     out = io.StringIO()
     written = inventory_export_gc(file=out)
     assert written == 1752
-    original_text = _source_text()
+    original_text = _source_text(gc_files.si)
     original_columns, original = _rows_by_key(original_text)
     columns, exported = _rows_by_key(out.getvalue())
     assert columns == original_columns == list(COLUMNS)
@@ -302,7 +290,7 @@ def test_a_database_error_leaves_nothing_behind(monkeypatch):
         raise IntegrityError("disk said no")
 
     organizations = Organization.objects.count()
-    monkeypatch.setattr(importer, "_write", broken)
+    monkeypatch.setattr(importer, "services_import_write", broken)
     with pytest.raises(IntegrityError):
         inventory_import_gc(path_or_file=_csv([_row()]))
     assert Organization.objects.count() == organizations

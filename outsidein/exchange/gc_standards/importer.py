@@ -1,55 +1,43 @@
-"""The import service: rows of the GC service-standards layout into standards, published
-versions and reported results, with their data-quality findings, in one transaction."""
+"""The standards layout's import: rows into standards, published versions and reported
+results, with their data-quality findings (the shared steps: exchange.pipeline)."""
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from outsidein.accounts.models import Organization
-from outsidein.common.audit import audit_record_many
-from outsidein.compliance.models import (
-    ComplianceResult,
-    DataQualityFinding,
-    PeriodKind,
-    ResultSource,
-)
-from outsidein.standards.gc_common import (
-    GcReader,
-    Ledger,
-    Problem,
-    RowInvalid,
-    federal_organizations,
-    free_slug,
-    government_root,
-    header_warnings,
-    open_gc_file,
-)
-from outsidein.standards.gc_standards.layout import (
+from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
+from outsidein.compliance.services import data_quality_findings_sync, reported_results_write
+from outsidein.exchange.federal import free_slug
+from outsidein.exchange.gc_standards.layout import (
     COLUMNS,
     QUALIFIER,
     REQUIRED_COLUMNS,
     SOURCE,
     FindingCode,
 )
-from outsidein.standards.gc_standards.mapping import (
+from outsidein.exchange.gc_standards.mapping import (
     RowFinding,
     StandardRecord,
     record_from_row,
     row_findings,
 )
-from outsidein.standards.gc_standards.report import StandardsImportReport
+from outsidein.exchange.gc_standards.report import StandardsImportReport
+from outsidein.exchange.pipeline import CREATED, UNCHANGED, UPDATED, Layout, Ledger, run_import
+from outsidein.exchange.rows import Problem, RowInvalid
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
+from outsidein.standards.services import (
+    service_standards_import_create,
+    services_import_write,
+    standard_versions_import_write,
+)
 from outsidein.standards.vocabulary import Channel, VersionStatus
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 _IN_FORCE = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
 # Result fields an import sets (besides its keys); compared to tell unchanged from updated.
 _RESULT_FIELDS = ("organization_id", "channel", "period_end", "total", "meeting", "share",
@@ -94,75 +82,43 @@ def standards_import_gc(*, path_or_file: str | Path | IO, by=None, dry_run: bool
     with the publisher's rule (gc_standards.rules). Rows with missing, zero or impossible
     volumes are kept, with data-quality findings stored and returned in the report.
     """
-    started = time.monotonic()
-    ledger = Ledger()
-    records: list[StandardRecord] = []
-    rows_read = 0
-    with open_gc_file(path_or_file) as text:
-        reader = GcReader(text)
-        warnings = header_warnings(reader.columns, COLUMNS, REQUIRED_COLUMNS,
-                                   "service-standards")
-        for line, row in reader:
-            rows_read += 1
-            try:
-                records.append(record_from_row(line, row))
-            except RowInvalid as exc:
-                ledger.reject(line, exc.problems)
-            if progress is not None:
-                progress(1)
-    with transaction.atomic():
-        placements = _store(records, ledger, by)
-        findings = _findings(placements)
-        _sync_findings(placements, findings)
-        if dry_run:
-            transaction.set_rollback(True)
-    kept = [p.record for p in placements if p.record.line not in ledger.rejected]
+    run = run_import(LAYOUT, path_or_file=path_or_file, by=by, dry_run=dry_run,
+                     progress=progress)
+    placements, findings = run.stored or ([], [])
+    kept = [p.record for p in placements if p.record.line not in run.ledger.rejected]
     complete = [r for r in kept if r.complete]
-    tally = ledger.tally(CREATED, UPDATED, UNCHANGED)
+    counts = run.ledger.counts
     return StandardsImportReport(
-        rows_read=rows_read, created=tally[CREATED], updated=tally[UPDATED],
-        unchanged=tally[UNCHANGED], rejects=tuple(sorted(ledger.rejects, key=lambda r: r.line)),
-        rejected_lines=tuple(sorted(ledger.rejected)),
-        findings=tuple(sorted(findings, key=lambda f: (f.line, f.code))),
+        **run.counts(), findings=tuple(sorted(findings, key=lambda f: (f.line, f.code))),
         complete_rows=len(complete),
         complete_rows_matching=sum(1 for r in complete if r.matches_published),
-        standards_created=ledger.counts.get("standards_created", 0),
-        versions_created=ledger.counts.get("versions_created", 0),
-        services_created=ledger.counts.get("services_created", 0),
-        organizations_created=ledger.counts.get("organizations_created", 0),
-        organizations_updated=ledger.counts.get("organizations_updated", 0),
-        root_created=bool(ledger.counts.get("root_created")), warnings=tuple(warnings),
-        dry_run=dry_run, duration=time.monotonic() - started)
+        standards_created=counts.get("standards_created", 0),
+        versions_created=counts.get("versions_created", 0))
 
 
-def _store(records: list[StandardRecord], ledger: Ledger, by) -> list[_Placement]:
-    records = _without_repeats(records, ledger)
-    if not records:
-        return []
-    root, root_created = government_root(by=by)
-    if root_created:
-        ledger.bump("root_created")
-    names: dict[str, tuple[str, str]] = {}
-    for record in records:
-        names.setdefault(record.organization_code, record.organization_names)
-    organizations = federal_organizations(names, root, by=by)
-    ledger.bump("organizations_created", organizations.created)
-    ledger.bump("organizations_updated", organizations.updated)
-    for record in records:
-        reason = organizations.errors.get(record.organization_code)
-        if reason is not None:
-            ledger.reject(record.line, [Problem("owner_org", record.organization_code, reason)])
-    records = [r for r in records if r.organization_code in organizations.found]
-    services = _services(records, organizations.found, ledger, by)
+def _repeated(record: StandardRecord, first_line: int) -> Problem:
+    return Problem("service_standard_id", record.standard_id,
+                   f"repeats line {first_line} (same owner_org, service_id, "
+                   f"service_standard_id and fiscal_yr)")
+
+
+def _store(records: list[StandardRecord], organizations: dict[str, Organization],
+           ledger: Ledger, by) -> tuple[list[_Placement], list[RowFinding]]:
+    """Each row's service, standard, version and result, written in bulk; then the findings."""
+    services = _services(records, organizations, ledger, by)
     records = [r for r in records if (r.organization_code, r.service_code) in services]
     placements = _standards(records, services, ledger)
     changes = _Changes([p.standard for p in placements if p.standard.pk is None], [], {}, [], [])
     changes.standards = list({id(s): s for s in changes.standards}.values())
-    _bulk_create(ServiceStandard, changes.standards)
+    service_standards_import_create(standards=changes.standards)
     ledger.bump("standards_created", len(changes.standards))
     placements = _versions(placements, ledger, changes, by)
     _results(placements, changes)
-    _write(changes, by)
+    standard_versions_import_write(created=changes.new_versions,
+                                   changed=list(changes.changed_versions.values()),
+                                   new_standards=changes.standards, by=by)
+    reported_results_write(created=changes.new_results, changed=changes.changed_results,
+                           fields=_RESULT_FIELDS)
     for placement in placements:
         if placement.result_state == CREATED:
             outcome = CREATED
@@ -171,32 +127,9 @@ def _store(records: list[StandardRecord], ledger: Ledger, by) -> list[_Placement
         else:
             outcome = UNCHANGED
         ledger.outcomes[placement.record.line] = outcome
-    return placements
-
-
-def _without_repeats(records: list[StandardRecord], ledger: Ledger) -> list[StandardRecord]:
-    """Refuse a second row for the same standard and year, or a second title for an owner."""
-    first_row: dict[tuple[str, str], int] = {}
-    first_title: dict[str, StandardRecord] = {}
-    kept = []
-    for record in records:
-        key = (record.key, record.fiscal_year)
-        if key in first_row:
-            ledger.reject(record.line, [Problem(
-                "service_standard_id", record.standard_id,
-                f"repeats line {first_row[key]} (same owner_org, service_id, "
-                f"service_standard_id and fiscal_yr)")])
-            continue
-        owner = first_title.setdefault(record.organization_code, record)
-        if owner.organization_names != record.organization_names:
-            ledger.reject(record.line, [Problem(
-                "owner_org_title", record.organization_title,
-                f"differs from line {owner.line} for the same owner_org "
-                f"({owner.organization_title!r})")])
-            continue
-        first_row[key] = record.line
-        kept.append(record)
-    return kept
+    findings = _findings(placements)
+    _sync_findings(placements, findings)
+    return placements, findings
 
 
 def _services(records: list[StandardRecord], organizations: dict[str, Organization],
@@ -233,10 +166,8 @@ def _services(records: list[StandardRecord], organizations: dict[str, Organizati
             to_create.append(service)
         service.organization = organization
         found[(org_code, code)] = service
-    _bulk_create(Service, to_create)
-    audit_record_many(actor=by, entries=[
-        ("service.create", service, f"{service.name_en} (from the GC service standards)", None)
-        for service in to_create])
+    services_import_write(created=to_create, changed=[], by=by,
+                          note="from the GC service standards")
     ledger.bump("services_created", len(to_create))
     return found
 
@@ -416,45 +347,6 @@ def _results(placements: list[_Placement], changes: _Changes) -> None:
         placement.result = result
 
 
-def _bulk_create(model: type[Model], objects: list[Model]) -> None:
-    if not objects:
-        return
-    if connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects, batch_size=500)
-    else:
-        for obj in objects:
-            obj.save()
-
-
-def _write(changes: _Changes, by) -> None:
-    """Save versions and results in bulk, then one audit entry per standard changed."""
-    if changes.changed_versions:
-        StandardVersion.objects.bulk_update(
-            [v for v, _ in changes.changed_versions.values()],
-            ["name_en", "name_fr", "text_en", "text_fr", "standard_type", "channel", "unit",
-             "clock_start", "clock_stop", "threshold", "target_share", "source_attributes",
-             "status", "effective_to"], batch_size=500)
-    _bulk_create(StandardVersion, changes.new_versions)
-    _bulk_create(ComplianceResult, changes.new_results)
-    if changes.changed_results:
-        ComplianceResult.objects.bulk_update(changes.changed_results, list(
-            _RESULT_FIELDS), batch_size=500)
-    created = {s.pk for s in changes.standards}
-    entries = []
-    for version in changes.new_versions:
-        if version.standard.pk in created:
-            entries.append(("standard.create", version.standard,
-                            f"{version.name_en} (imported; published from "
-                            f"{version.effective_from})", None))
-        else:
-            entries.append(("standard.publish", version.standard,
-                            f"v{version.number} from {version.effective_from} (imported)", None))
-    entries += [(action, version.standard, f"v{version.number} corrected by an import", None)
-                for version, action in changes.changed_versions.values()
-                if action == "standard.revise"]
-    audit_record_many(actor=by, entries=entries)
-
-
 def _findings(placements: list[_Placement]) -> list[RowFinding]:
     """Every row's findings, and a finding for each id reused across services."""
     found: list[RowFinding] = []
@@ -487,23 +379,13 @@ def _sync_findings(placements: list[_Placement], findings: list[RowFinding]) -> 
     import no longer raises are deleted. Records not in the file are left alone.
     """
     source_of = {p.record.line: finding_source(p.record) for p in placements}
-    wanted = {(source_of[f.line], f.record_key[:120], f.code): f for f in findings}
-    records = {(source_of[p.record.line], p.record.key[:120]) for p in placements}
-    stale, changed = [], []
-    for finding in DataQualityFinding.objects.filter(source__in=set(source_of.values())):
-        if (finding.source, finding.record_key) not in records:
-            continue
-        want = wanted.pop((finding.source, finding.record_key, finding.code), None)
-        if want is None:
-            stale.append(finding.pk)
-        elif (finding.line, finding.message) != (want.line, want.message):
-            finding.line, finding.message = want.line, want.message
-            changed.append(finding)
-    if stale:
-        DataQualityFinding.objects.filter(pk__in=stale).delete()
-    if changed:
-        DataQualityFinding.objects.bulk_update(changed, ["line", "message"], batch_size=500)
-    DataQualityFinding.objects.bulk_create(
-        [DataQualityFinding(source=source, line=f.line, record_key=key, code=code,
-                            message=f.message) for (source, key, code), f in wanted.items()],
-        batch_size=500)
+    data_quality_findings_sync(
+        records={(source_of[p.record.line], p.record.key[:120]) for p in placements},
+        wanted={(source_of[f.line], f.record_key[:120], f.code): (f.line, f.message)
+                for f in findings})
+
+
+LAYOUT = Layout(
+    name="service-standards", columns=COLUMNS, required=REQUIRED_COLUMNS,
+    record_from_row=record_from_row,
+    identity=lambda record: (record.key, record.fiscal_year), repeated=_repeated, store=_store)

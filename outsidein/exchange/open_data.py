@@ -19,10 +19,10 @@ from collections import defaultdict
 
 from outsidein.common.spreadsheet_safe import SafeCsvWriter
 from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSource
-from outsidein.standards.gc_common import owner_title
-from outsidein.standards.gc_standards.layout import COLUMNS
-from outsidein.standards.gc_standards.mapping import row_for_result
-from outsidein.standards.gc_standards.rules import gc_target_met
+from outsidein.exchange.gc_standards.layout import COLUMNS
+from outsidein.exchange.gc_standards.mapping import row_for_result
+from outsidein.exchange.gc_standards.rules import gc_target_met
+from outsidein.exchange.rows import owner_title
 from outsidein.standards.vocabulary import VersionStatus
 
 MIN_CELL = 10

@@ -1,6 +1,6 @@
-"""Reading a service-inventory CSV file: the shared GC reader (see standards.gc_common)."""
+"""Reading a service-inventory CSV file: the shared GC reader (see exchange.reading)."""
 
-from outsidein.standards.gc_common import GcFileError, GcReader, Row, count_rows, open_gc_file
+from outsidein.exchange.reading import GcFileError, GcReader, Row, count_rows, open_gc_file
 
 # The inventory's names for the shared pieces.
 InventoryFileError = GcFileError

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from outsidein.standards.gc_inventory.layout import (
+from outsidein.exchange.gc_inventory.layout import (
     CHANNEL_VOLUMES,
     CLIENT_TYPES,
     ONLINE_FLAGS,

@@ -4,30 +4,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from outsidein.standards.gc_common import (  # noqa: F401 (Problem, RowInvalid: named here too)
-    ROW,
-    Problem,
-    Row,
-    RowInvalid,
-    organization_names,
-    owner,
-    required_text,
-    shape_problems,
-)
-from outsidein.standards.gc_common import fiscal_year as gc_fiscal_year
-from outsidein.standards.gc_inventory.columns import (
+from outsidein.exchange.gc_inventory.columns import (
     CODECS,
     ColumnInvalid,
     channels_offered,
     client_types_served,
     source_value,
 )
-from outsidein.standards.gc_inventory.layout import (
-    COLUMNS,
+from outsidein.exchange.gc_inventory.layout import COLUMNS, OTHER_YEARS_KEY, SOURCE
+from outsidein.exchange.reading import Row
+from outsidein.exchange.rows import (
     ORGANIZATION_COLUMNS,
-    OTHER_YEARS_KEY,
-    SOURCE,
+    Problem,
+    RowInvalid,
+    owner,
+    owner_title,
+    required_text,
+    shape_problems,
 )
+from outsidein.exchange.rows import fiscal_year as gc_fiscal_year
 from outsidein.standards.models import Service
 
 
@@ -112,8 +107,7 @@ def other_years(service: Service) -> dict[str, dict[str, str]]:
 def rows_for_service(service: Service) -> list[dict[str, str]]:
     """The service's rows in the layout's column order, one per fiscal year, oldest first."""
     organization = service.organization
-    owner = {"owner_org": organization.code,
-             "owner_org_title": f"{organization.name_en} | {organization.name_fr}"}
+    owner = {"owner_org": organization.code, "owner_org_title": owner_title(organization)}
     rows = [{**values, **owner} for values in [live_values(service), *other_years(service)
                                                 .values()]]
     rows = [{column: str(row.get(column) or "") for column in COLUMNS} for row in rows]

@@ -4,15 +4,12 @@ against its own published figures, crafted files, round trips and the publisher'
 import csv
 import datetime as dt
 import io
-import os
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.db import transaction
 
-from conftest import skip_or_fail
 from outsidein.accounts.models import Organization
 from outsidein.analysis.proportions import wilson_interval
 from outsidein.common.models import AuditEntry
@@ -22,29 +19,27 @@ from outsidein.compliance.models import (
     PeriodKind,
     ResultSource,
 )
-from outsidein.standards.gc_common import GcFileError
-from outsidein.standards.gc_inventory import inventory_import_gc
-from outsidein.standards.gc_inventory.layout import COLUMNS as SI_COLUMNS
-from outsidein.standards.gc_standards import standards_export_gc, standards_import_gc
-from outsidein.standards.gc_standards.layout import COLUMNS
-from outsidein.standards.gc_standards.rules import (
+from outsidein.exchange.gc_inventory import inventory_import_gc
+from outsidein.exchange.gc_inventory.layout import COLUMNS as SI_COLUMNS
+from outsidein.exchange.gc_standards import standards_export_gc, standards_import_gc
+from outsidein.exchange.gc_standards.layout import COLUMNS
+from outsidein.exchange.gc_standards.rules import (
     gc_target_met,
     performance_text,
     published_performance,
 )
+from outsidein.exchange.reading import GcFileError
+from outsidein.exchange.tests.real_files import imported_for_the_module
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import Channel, StandardType, Unit, VersionStatus
 from tests import factories
 
-DATA = Path(os.environ.get("OUTSIDEIN_GC_DATA", "/work/shared/data/gc-service-inventory"))
-SS = DATA / "ss_2024.csv"
-SI = DATA / "si_2024.csv"
 FY_START, FY_END = dt.date(2023, 4, 1), dt.date(2024, 3, 31)
 
 
-def _published_rows() -> list[dict[str, str]]:
+def _published_rows(path: Path) -> list[dict[str, str]]:
     """The real file read with the csv module alone (not our parser)."""
-    with SS.open(encoding="utf-8-sig", newline="") as stream:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
         return list(csv.DictReader(stream))
 
 
@@ -60,18 +55,10 @@ def _key(row: dict[str, str]) -> tuple[str, str, str]:
 
 
 @pytest.fixture(scope="module")
-def real_import(django_db_setup, django_db_blocker):
+def real_import(django_db_setup, django_db_blocker, gc_files):
     """The real file imported once for this module, rolled back when the module ends."""
-    if not SS.is_file():
-        skip_or_fail(f"the GC service standards are not at {SS} (set OUTSIDEIN_GC_DATA)")
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        report = standards_import_gc(path_or_file=SS)
-    yield report
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from imported_for_the_module(
+        django_db_blocker, lambda: standards_import_gc(path_or_file=gc_files.ss))
 
 
 def _results_by_key() -> dict[tuple[str, str, str], ComplianceResult]:
@@ -331,18 +318,16 @@ def test_engine_results_export_in_the_same_layout():
 
 
 @pytest.mark.django_db
-def test_standards_attach_to_the_inventorys_services():
-    if not (SS.is_file() and SI.is_file()):
-        skip_or_fail(f"the GC files are not in {DATA} (set OUTSIDEIN_GC_DATA)")
+def test_standards_attach_to_the_inventorys_services(gc_files):
 
     def only(path: Path, columns) -> io.StringIO:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             rows = [r for r in csv.DictReader(stream) if r["owner_org"] == "aafc-aac"]
         return _csv(rows, columns)
 
-    inventory_import_gc(path_or_file=only(SI, SI_COLUMNS))
+    inventory_import_gc(path_or_file=only(gc_files.si, SI_COLUMNS))
     services = Service.objects.filter(organization__code="aafc-aac").count()
-    report = standards_import_gc(path_or_file=only(SS, COLUMNS))
+    report = standards_import_gc(path_or_file=only(gc_files.ss, COLUMNS))
     assert report.created == report.rows_read > 0 and report.services_created == 0
     assert Service.objects.filter(organization__code="aafc-aac").count() == services
     assert not ServiceStandard.objects.filter(service__source="gc-ss").exists()
@@ -368,9 +353,9 @@ def test_real_file_every_row_is_kept_and_counts_reconcile(real_import):
 
 @pytest.mark.django_db
 def test_real_file_recomputed_performance_and_target_met_equal_the_published_on_every_complete_row(
-        real_import):
+        real_import, gc_files):
     results = _results_by_key()
-    complete = [row for row in _published_rows() if _complete(row)]
+    complete = [row for row in _published_rows(gc_files.ss) if _complete(row)]
     checked = 0
     for row in complete:
         result = results[_key(row)]
@@ -385,9 +370,9 @@ def test_real_file_recomputed_performance_and_target_met_equal_the_published_on_
 
 
 @pytest.mark.django_db
-def test_real_file_every_row_equals_the_published_figures_including_blanks(real_import):
+def test_real_file_every_row_equals_the_published_figures_including_blanks(real_import, gc_files):
     results = _results_by_key()
-    rows = _published_rows()
+    rows = _published_rows(gc_files.ss)
     assert len(results) == len(rows)
     for row in rows:
         result = results[_key(row)]
@@ -395,11 +380,9 @@ def test_real_file_every_row_equals_the_published_figures_including_blanks(real_
         assert result.target_met == row["target_met"], row
 
 
-def test_the_publishers_rounding_is_pythons_round_on_the_double_and_target_met_uses_it():
+def test_the_publishers_rounding_is_pythons_round_on_the_double_and_target_met_uses_it(gc_files):
     """Why the rule is what it is: each plausible alternative misses published rows."""
-    if not SS.is_file():
-        skip_or_fail(f"the GC service standards are not at {SS} (set OUTSIDEIN_GC_DATA)")
-    rows = [r for r in _published_rows() if r["performance"] != ""]
+    rows = [r for r in _published_rows(gc_files.ss) if r["performance"] != ""]
     assert len(rows) == 1815
 
     def misses(rounding) -> list[str]:
@@ -431,7 +414,7 @@ def test_the_publishers_rounding_is_pythons_round_on_the_double_and_target_met_u
 
 
 @pytest.mark.django_db
-def test_real_file_data_quality_findings_are_reported_and_stored_not_zeros(real_import):
+def test_real_file_data_quality_findings_are_reported_and_stored_not_zeros(real_import, gc_files):
     by_code = real_import.findings_by_code
     assert by_code == {"zero_volume": 286, "missing_volume": 189, "missing_meeting_volume": 54,
                        "zero_target": 43, "reused_standard_id": 6,
@@ -442,7 +425,7 @@ def test_real_file_data_quality_findings_are_reported_and_stored_not_zeros(real_
     # Five of the six rows above 1 have a target, so are among the complete rows checked.
     above = {(f.line, f.record_key) for f in real_import.findings
              if f.code == "performance_above_one"}
-    rows = {"/".join(_key(row)): row for row in _published_rows()}
+    rows = {"/".join(_key(row)): row for row in _published_rows(gc_files.ss)}
     assert sum(1 for _, key in above if _complete(rows[key])) == 5
     missing = ComplianceResult.objects.filter(source=ResultSource.REPORTED, total__isnull=True)
     assert missing.count() == 189
@@ -497,11 +480,11 @@ def test_real_file_versions_are_published_for_the_fiscal_year_with_gc_columns_ke
 
 
 @pytest.mark.django_db
-def test_real_file_second_import_changes_nothing(real_import):
+def test_real_file_second_import_changes_nothing(real_import, gc_files):
     audits, findings = AuditEntry.objects.count(), list(
         DataQualityFinding.objects.values_list("pk", "line", "message"))
     stamps = dict(ComplianceResult.objects.values_list("pk", "computed_at"))
-    again = standards_import_gc(path_or_file=SS)
+    again = standards_import_gc(path_or_file=gc_files.ss)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2343, 0)
     assert (again.standards_created, again.services_created, again.organizations_created) == (
         0, 0, 0)
@@ -511,14 +494,15 @@ def test_real_file_second_import_changes_nothing(real_import):
 
 
 @pytest.mark.django_db
-def test_real_file_export_reproduces_the_file_byte_for_byte_and_value_for_value(real_import):
+def test_real_file_export_reproduces_the_file_byte_for_byte_and_value_for_value(
+        real_import, gc_files):
     out = io.StringIO()
     written = standards_export_gc(file=out)
     assert written == 2343
-    original = SS.read_bytes()
+    original = gc_files.ss.read_bytes()
     assert ("\ufeff" + out.getvalue()).encode() == original
     exported = {_key(row): row for row in csv.DictReader(io.StringIO(out.getvalue()))}
-    for row in _published_rows():
+    for row in _published_rows(gc_files.ss):
         assert exported[_key(row)] == row
 
 
