@@ -33,6 +33,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page asked for in French leaves French
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and a command run
+    in the same process afterwards would speak French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path_factory):
     """Each test writes interaction records and files under its own temporary data directory."""
     settings.DATA_DIR = tmp_path_factory.mktemp("data")

@@ -23,7 +23,7 @@ from outsidein.exchange.gc_inventory.columns import (
 from outsidein.exchange.gc_inventory.layout import COLUMNS, OTHER_YEARS_KEY
 from outsidein.exchange.gc_inventory.parser import InventoryReader, open_inventory
 from outsidein.exchange.rows import organization_names
-from outsidein.exchange.tests.real_files import imported_for_the_module
+from outsidein.exchange.tests.support import crafted_csv, imported_for_the_module
 from outsidein.standards.models import Service
 from tests import factories
 
@@ -175,11 +175,7 @@ def _row(**values: str) -> dict[str, str]:
 
 
 def _csv(rows: list[dict[str, str]], columns=COLUMNS) -> io.StringIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return io.StringIO(out.getvalue())
+    return crafted_csv(rows, columns)
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ from outsidein.exchange.gc_standards.rules import (
     published_performance,
 )
 from outsidein.exchange.reading import GcFileError
-from outsidein.exchange.tests.real_files import imported_for_the_module
+from outsidein.exchange.tests.support import crafted_csv, imported_for_the_module
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import Channel, StandardType, Unit, VersionStatus
 from tests import factories
@@ -108,11 +108,7 @@ def _row(**values: str) -> dict[str, str]:
 
 
 def _csv(rows: list[dict[str, str]], columns=COLUMNS) -> io.StringIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return io.StringIO(out.getvalue())
+    return crafted_csv(rows, columns)
 
 
 def _export(organization_code: str = "test-agency") -> list[dict[str, str]]:
