@@ -1,6 +1,8 @@
 """Suite-wide test set-up: which database, and whether a missing service may skip."""
 
 import os
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -31,6 +33,41 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page asked for in French leaves French
+    active in the thread (LocaleMiddleware activates, nothing deactivates), and a command run
+    in the same process afterwards would speak French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path_factory):
     """Each test writes interaction records and files under its own temporary data directory."""
     settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
+class GcFiles(NamedTuple):
+    """The Government of Canada's published 2023-24 files (Open Government dataset 3ac0d080)."""
+
+    si: Path  # the service inventory
+    ss: Path  # the service standards and their results
+
+
+# Beside the checkout (../shared/data), or where OUTSIDEIN_GC_DATA says.
+GC_DATA = Path(os.environ.get("OUTSIDEIN_GC_DATA") or
+               Path(__file__).resolve().parent.parent / "shared" / "data" / "gc-service-inventory")
+
+
+@pytest.fixture(scope="session")
+def gc_files() -> GcFiles:
+    """The real GC files, for the tests that import and export them; the test skips (or fails
+    under OUTSIDEIN_REQUIRE_SERVICES) when they are not there."""
+    files = GcFiles(si=GC_DATA / "si_2024.csv", ss=GC_DATA / "ss_2024.csv")
+    missing = [path.name for path in files if not path.is_file()]
+    if missing:
+        skip_or_fail(f"the GC files {', '.join(missing)} are not in {GC_DATA} "
+                     f"(set OUTSIDEIN_GC_DATA)")
+    return files

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "outsidein.demo",
     "outsidein.interactions",
     "outsidein.compliance",
+    "outsidein.exchange",
     "outsidein.api",
 ]
 

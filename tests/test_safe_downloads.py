@@ -21,9 +21,9 @@ from outsidein.accounts.models import Role
 from outsidein.common.spreadsheet_safe import DANGEROUS_FIRST
 from outsidein.compliance.models import ComplianceResult, PeriodKind
 from outsidein.compliance.services import compliance_run
+from outsidein.exchange.gc_standards.layout import COLUMNS as GC_COLUMNS
 from outsidein.interactions.models import InteractionImport
 from outsidein.interactions.services import interactions_import_enqueue, interactions_import_run
-from outsidein.standards.gc_standards.layout import COLUMNS as GC_COLUMNS
 from outsidein.standards.services import guarantee_set
 from outsidein.standards.vocabulary import RemedyKind
 from tests import factories

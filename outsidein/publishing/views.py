@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
-from outsidein.compliance import open_data as open_data_rows
+from outsidein.exchange import open_data as open_data_rows
 from outsidein.publishing.selectors import (
     directory_groups,
     public_service_by_slug,

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from outsidein.accounts.models import Organization
 from outsidein.accounts.permissions import EDIT_SERVICES
 from outsidein.accounts.selectors import user_can
-from outsidein.common.audit import audit_record
+from outsidein.common.audit import audit_record, audit_record_many
 from outsidein.common.changes import inputs_changed
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
 from outsidein.standards.vocabulary import VersionStatus
@@ -207,3 +207,86 @@ def guarantee_set(*, standard: ServiceStandard, by=None, **fields) -> Guarantee:
     return guarantee
 
 
+
+
+# --- Bulk writes of file imports (outsidein.exchange) -------------------------------------
+# A file import writes thousands of rows at once: objects validated by the importer are saved
+# in bulk, with one audit entry per object. No recompute is queued: the imports store reported
+# results, not inputs of computed ones.
+
+_IMPORTED_VERSION_FIELDS = [
+    "name_en", "name_fr", "text_en", "text_fr", "standard_type", "channel", "unit",
+    "clock_start", "clock_stop", "threshold", "target_share", "source_attributes", "status",
+    "effective_to"]
+
+
+def _bulk_create(model, objects: list) -> None:
+    """Save new objects in bulk, getting their keys back (one by one where the database
+    cannot return them from a bulk insert)."""
+    if not objects:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects, batch_size=500)
+    else:
+        for obj in objects:
+            obj.save()
+
+
+def _changes_brief(changes: dict[str, list]) -> dict[str, Any]:
+    """Changes for the audit log; of source_attributes, only the keys that changed."""
+    brief = dict(changes)
+    if "source_attributes" in brief:
+        before, after = (value or {} for value in brief["source_attributes"])
+        brief["source_attributes"] = {key: [before.get(key), after.get(key)]
+                                      for key in sorted(set(before) | set(after))
+                                      if before.get(key) != after.get(key)}
+    return brief
+
+
+def services_import_write(*, created: list[Service],
+                          changed: list[tuple[Service, dict[str, list]]], by=None,
+                          note: str) -> None:
+    """Save imported services (new ones, and changed ones with their [before, after] changes)
+    in bulk, then one audit entry per service: "Name (note)"."""
+    _bulk_create(Service, created)
+    now = timezone.now()
+    fields = sorted({name for _service, changes in changed for name in changes} | {"updated_at"})
+    services = [service for service, _changes in changed]
+    for service in services:
+        service.updated_at = now
+    if services:
+        Service.objects.bulk_update(services, fields, batch_size=500)
+    audit_record_many(actor=by, entries=[
+        *[("service.create", s, f"{s.name_en} ({note})", None) for s in created],
+        *[("service.update", s, f"{s.name_en} ({note})", _changes_brief(c))
+          for s, c in changed]])
+
+
+def service_standards_import_create(*, standards: list[ServiceStandard]) -> None:
+    """Save the standards an import made, in bulk (their versions follow)."""
+    _bulk_create(ServiceStandard, standards)
+
+
+def standard_versions_import_write(*, created: list[StandardVersion],
+                                   changed: list[tuple[StandardVersion, str]],
+                                   new_standards: list[ServiceStandard], by=None) -> None:
+    """Save imported versions in bulk: new ones (published), and changed ones with the audit
+    action that changed them ("standard.revise": corrected; "standard.supersede": replaced by
+    a newer year's version). One audit entry per version created or corrected."""
+    if changed:
+        StandardVersion.objects.bulk_update([version for version, _action in changed],
+                                            _IMPORTED_VERSION_FIELDS, batch_size=500)
+    _bulk_create(StandardVersion, created)
+    new = {s.pk for s in new_standards}
+    entries = []
+    for version in created:
+        if version.standard.pk in new:
+            entries.append(("standard.create", version.standard,
+                            f"{version.name_en} (imported; published from "
+                            f"{version.effective_from})", None))
+        else:
+            entries.append(("standard.publish", version.standard,
+                            f"v{version.number} from {version.effective_from} (imported)", None))
+    entries += [(action, version.standard, f"v{version.number} corrected by an import", None)
+                for version, action in changed if action == "standard.revise"]
+    audit_record_many(actor=by, entries=entries)

@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import skip_or_fail
-from outsidein.standards.gc_inventory.layout import COLUMNS
+from outsidein.exchange.gc_inventory.layout import COLUMNS
 from tests.functional.processes import OUTSIDEIN
 from tests.functional.processes import free_port as _free_port
 from tests.functional.processes import outsidein_env as _env
-
-SI = Path(os.environ.get("OUTSIDEIN_GC_SI",
-                         "/work/shared/data/gc-service-inventory/si_2024.csv"))
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +46,8 @@ def _one_line_error(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def test_import_real_file_prints_counts_and_a_second_import_changes_nothing(site):
-    if not SI.is_file():
-        skip_or_fail(f"the GC service inventory is not at {SI} (set OUTSIDEIN_GC_SI)")
+def test_import_real_file_prints_counts_and_a_second_import_changes_nothing(site, gc_files):
+    SI = gc_files.si  # noqa: N806 (the file's name in this module)
     first = site("inventory", "import", str(SI), "--format", "gc")
     assert first.returncode == 0, first.stderr
     assert re.search(r"Read 1,752 rows: 1,752 created, 0 updated, 0 unchanged, 0 rejected "

@@ -11,12 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import skip_or_fail
-from outsidein.standards.gc_standards.layout import COLUMNS
+from outsidein.exchange.gc_standards.layout import COLUMNS
 
 OUTSIDEIN = Path(sys.executable).parent / "outsidein"
-SS = Path(os.environ.get("OUTSIDEIN_GC_DATA", "/work/shared/data/gc-service-inventory")
-          ) / "ss_2024.csv"
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +51,8 @@ FINDINGS = ("Data-quality findings: 587 (reported, not failures)\n"
 
 
 def test_real_file_imports_with_findings_exit_0_exports_byte_for_byte_and_reimports_unchanged(
-        site):
-    if not SS.is_file():
-        skip_or_fail(f"the GC service standards are not at {SS} (set OUTSIDEIN_GC_DATA)")
+        site, gc_files):
+    SS = gc_files.ss  # noqa: N806 (the file's name in this module)
     first = site("standards", "import", str(SS), "--format", "gc")
     # Data-quality findings are reported, not failures: the exit status is 0.
     assert first.returncode == 0, first.stderr

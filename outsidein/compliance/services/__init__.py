@@ -8,7 +8,12 @@ from outsidein.compliance.services.recompute import (
     compliance_recompute_on_change,
     compliance_schedule_recompute,
 )
+from outsidein.compliance.services.reported import (
+    data_quality_findings_sync,
+    reported_results_write,
+)
 from outsidein.compliance.services.runs import RunReport, compliance_run
 
 __all__ = ["RunReport", "compliance_recompute_on_change", "compliance_run",
-           "compliance_schedule_recompute"]
+           "compliance_schedule_recompute", "data_quality_findings_sync",
+           "reported_results_write"]
