@@ -169,7 +169,6 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
 
     from outsidein.compliance import records
     from outsidein.compliance.rules import UNIT_TYPES
-    from outsidein.standards.vocabulary import VersionStatus
     from outsidein.warehouse.engines import open_engine
 
     guarantee = standard.guarantee
@@ -178,10 +177,8 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
     starts = [d for d in (first_day, guarantee.approved_on) if d is not None]
     first_day = max(starts) if starts else as_of.date()
     last_day = min(last_day or as_of.date(), as_of.date())
-    versions = (standard.versions.filter(status__in=[VersionStatus.PUBLISHED,
-                                                     VersionStatus.SUPERSEDED],
-                                         effective_from__isnull=False,
-                                         effective_from__lte=last_day)
+    versions = (standard.versions.in_force().filter(effective_from__isnull=False,
+                                                    effective_from__lte=last_day)
                 .order_by("number"))
     versions = [v for v in versions if v.effective_to is None or v.effective_to >= first_day]
     missed: list[dict] = []

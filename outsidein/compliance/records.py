@@ -286,8 +286,7 @@ def known_service_codes(organization) -> tuple[str, ...]:
     """Service codes offered by the organization or an ancestor (what the engine calls known)."""
     from outsidein.standards.models import Service
 
-    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-    return tuple(sorted(set(Service.objects.filter(organization__in=ids)
+    return tuple(sorted(set(Service.objects.filter(organization__in=organization.ancestor_ids)
                             .values_list("code", flat=True))))
 
 
@@ -454,7 +453,7 @@ def at_risk_for_user(user, *, business_hours: int, organization=None,
     today = now.date()
     scope = organizations_for_user(user)
     if organization is not None:
-        scope = scope.filter(path__startswith=organization.path)
+        scope = scope & organization.subtree()
     scope = {o.pk: o for o in scope.order_by("path")}
     found = AtRiskList(items=[], versions={}, organizations=scope)
     versions = [v for v in engine_selectors.versions_to_measure()

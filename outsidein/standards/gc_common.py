@@ -18,11 +18,11 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.utils.text import slugify
 
 from outsidein.accounts.models import GovernmentLevel, Organization, OrgKind
 from outsidein.accounts.services import organization_create, organization_update
 from outsidein.common.rejects import Reject
+from outsidein.standards.models import Service
 
 # --- The federal organizations -------------------------------------------------------------
 
@@ -328,12 +328,5 @@ def federal_organizations(names: Mapping[str, tuple[str, str]], root: Organizati
 
 
 def free_slug(name: str, code: str, taken: set[str]) -> str:
-    """standards.services.unique_service_slug's rule, against slugs known in memory."""
-    base = (slugify(name)[:90] or "service").strip("-")
-    candidate = f"{base}-{slugify(code)}"[:120] if code else base
-    slug, n = candidate, 2
-    while slug in taken:
-        slug = f"{candidate[:110]}-{n}"
-        n += 1
-    taken.add(slug)
-    return slug
+    """Service.free_slug against slugs known in memory (the slug found is then taken)."""
+    return Service.free_slug(name, code, taken=taken)
