@@ -146,7 +146,7 @@ def guaranteed_standards_for_user(user):
 
 def _organizations_in_scope(standard, scope) -> list:
     """The standard's organizations (its owner's subtree) that are in the scope."""
-    return [o for o in scope if o.path.startswith(standard.organization.path)]
+    return [o for o in scope if standard.organization.contains(o)]
 
 
 def breach_organizations(user, standard) -> list:

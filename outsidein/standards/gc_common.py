@@ -314,7 +314,7 @@ def federal_organizations(names: Mapping[str, tuple[str, str]], root: Organizati
                                           kind=kind, parent=root, by=by,
                                           level_of_government=GovernmentLevel.FEDERAL)
                 result.created += 1
-            elif not org.path.startswith(root.path) or org.pk == root.pk:
+            elif not root.contains(org) or org.pk == root.pk:
                 raise ValidationError(f"organization {code!r} already exists outside the "
                                       f"Government of Canada ({org.name_en})")
             elif (org.name_en, org.name_fr) != (name_en, name_fr):

@@ -148,6 +148,10 @@ class StandardVersionQuerySet(models.QuerySet):
         """Versions that are or were in force (published or superseded; never drafts)."""
         return self.filter(status__in=IN_FORCE)
 
+    def published(self) -> "StandardVersionQuerySet":
+        """Published versions not yet superseded (the latest of a standard's history)."""
+        return self.filter(status=VersionStatus.PUBLISHED)
+
     def draft(self) -> "StandardVersionQuerySet":
         """The open draft (a standard has at most one)."""
         return self.filter(status=VersionStatus.DRAFT)

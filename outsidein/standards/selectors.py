@@ -6,7 +6,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
-from outsidein.standards.vocabulary import VersionStatus
 
 
 def services_for_user(user, permission: str = "view") -> QuerySet[Service]:
@@ -53,7 +52,7 @@ def version_in_force(standard: ServiceStandard, on: dt.date) -> StandardVersion 
 
 def current_version(standard: ServiceStandard) -> StandardVersion | None:
     """The latest published version (what the public sees)."""
-    return standard.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    return standard.versions.published().order_by("-number").first()
 
 
 def service_lines_of_business(queryset: QuerySet[Service]) -> list[str]:

@@ -14,7 +14,6 @@ from outsidein.accounts.selectors import user_can
 from outsidein.common.audit import audit_record
 from outsidein.common.changes import inputs_changed
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
-from outsidein.standards.vocabulary import VersionStatus
 
 SERVICE_FIELDS = {
     "name_en", "name_fr", "description_en", "description_fr", "has_fee", "fee_amount",
@@ -142,7 +141,7 @@ def standard_publish(*, version: StandardVersion, by=None,
     if problems:
         raise ValidationError(problems)
     effective_from = effective_from or timezone.localdate()
-    previous = (version.standard.versions.filter(status=VersionStatus.PUBLISHED)
+    previous = (version.standard.versions.published()
                 .exclude(pk=version.pk).order_by("-number").first())
     if previous is not None:
         previous.supersede(ending=effective_from - dt.timedelta(days=1))

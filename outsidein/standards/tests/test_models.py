@@ -36,6 +36,7 @@ def _numbers(queryset) -> list[int]:
 def test_in_force_means_published_or_superseded_never_a_draft(history):
     standard, v1, v2, v3 = history
     assert _numbers(standard.versions.in_force()) == [1, 2]
+    assert _numbers(standard.versions.published()) == [2]
     assert v1.is_in_force and not v3.is_in_force
 
 
