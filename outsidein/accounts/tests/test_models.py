@@ -2,8 +2,7 @@
 
 import pytest
 
-from outsidein.accounts.models import Organization, OrgKind, path_ids
-from outsidein.accounts.services import organization_create
+from outsidein.accounts.models import Organization, path_ids
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +13,7 @@ def tree():
     """Province of Example > Ministry of Transport > Licensing office; and a second ministry."""
     gov = factories.province()
     transport = factories.ministry(gov, "transport")
-    office = organization_create(code="licensing", name_en="Licensing office",
-                                 name_fr="Bureau des permis", kind=OrgKind.OFFICE,
-                                 parent=transport, level_of_government="provincial")
+    office = factories.office(transport)
     health = factories.ministry(gov, "health")
     return gov, transport, office, health
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from outsidein.accounts.models import Organization, OrgKind
-from outsidein.accounts.services import organization_create
+from outsidein.accounts.models import Organization
 from outsidein.calendars.models import BusinessCalendar
 from outsidein.calendars.services import calendar_create
 from tests import factories
@@ -13,12 +12,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tree():
+    """Province of Example > Ministry of Transport > Licensing office."""
     gov = factories.province()
     transport = factories.ministry(gov, "transport")
-    office = organization_create(code="licensing", name_en="Licensing office",
-                                 name_fr="Bureau des permis", kind=OrgKind.OFFICE,
-                                 parent=transport, level_of_government="provincial")
-    return gov, transport, office
+    return gov, transport, factories.office(transport)
 
 
 def test_an_office_without_a_calendar_keeps_its_ministrys(tree):
