@@ -57,3 +57,10 @@ def published_standard(svc, code: str = "ST1", effective_from=dt.date(2025, 4, 1
     values.update(fields)
     version = standard_create(organization=svc.organization, service=svc, code=code, **values)
     return standard_publish(version=version, effective_from=effective_from)
+
+
+def office(parent, code: str = "licensing", name_en: str = "Licensing office",
+           name_fr: str = "Bureau des permis") -> object:
+    """An office under a ministry (the third level of the tree)."""
+    return organization_create(code=code, name_en=name_en, name_fr=name_fr, kind=OrgKind.OFFICE,
+                               parent=parent, level_of_government=GovernmentLevel.PROVINCIAL)

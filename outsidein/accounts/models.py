@@ -1,5 +1,9 @@
 """Organizations (a tree with peer attributes), memberships with roles, API tokens."""
 
+import re
+from collections.abc import Mapping
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +48,33 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 }
 
 
+# A tree path as the organization services write it: "/<id>/<id>/.../<own id>/".
+_PATH = re.compile(r"(?:/\d+)+/")
+
+T = TypeVar("T")
+
+
+def path_ids(path: str) -> tuple[int, ...]:
+    """The organization ids of a tree path, root first (none for a malformed path)."""
+    if not _PATH.fullmatch(path or ""):
+        return ()
+    return tuple(int(part) for part in path.strip("/").split("/"))
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def within(self, *organizations: "Organization") -> "OrganizationQuerySet":
+        """The organizations and everything beneath them.
+
+        A node whose path is not whole contributes nothing: its empty or wrong prefix would
+        otherwise match the whole tree or a stranger's subtree (scope fails closed).
+        """
+        query = models.Q()
+        for organization in organizations:
+            if organization.has_whole_path:
+                query |= models.Q(path__startswith=organization.path)
+        return self.filter(query) if query else self.none()
+
+
 class Organization(TimeStamped):
     """A node of the organization tree; `path` makes subtree queries one prefix match."""
 
@@ -61,6 +92,8 @@ class Organization(TimeStamped):
                                     help_text=_("Used to form peer groups, e.g. 'transportation'."))
     client_types = models.JSONField(default=list, blank=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         ordering = ["path"]
 
@@ -74,6 +107,46 @@ class Organization(TimeStamped):
     @property
     def depth(self) -> int:
         return self.path.count("/") - 1
+
+    @property
+    def has_whole_path(self) -> bool:
+        """Whether the tree path is whole (well formed and ending with the node's own id).
+
+        An organization saved without the organization services (a raw insert, a damaged row)
+        may have an empty or wrong path; such a node grants nothing and is matched by nothing.
+        """
+        return bool(self.path) and path_ids(self.path)[-1:] == (self.pk,)
+
+    @property
+    def ancestor_ids(self) -> tuple[int, ...]:
+        """Ids from the root down to this organization itself (none for a damaged path)."""
+        return path_ids(self.path) if self.has_whole_path else ()
+
+    def ancestors(self) -> list["Organization"]:
+        """From the root down to the organization itself (empty for a damaged path)."""
+        ids = self.ancestor_ids
+        by_id = Organization.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def subtree(self) -> OrganizationQuerySet:
+        """The organization and all its descendants (none for a damaged path)."""
+        return Organization.objects.within(self)
+
+    def contains(self, other: "Organization") -> bool:
+        """Whether `other` is this organization or sits beneath it (False if either is damaged)."""
+        return (self.has_whole_path and other.has_whole_path
+                and other.path.startswith(self.path))
+
+    def nearest_in(self, by_organization: Mapping[int, T]) -> T | None:
+        """The value kept for this organization, else for its nearest ancestor (None: none).
+
+        The one rule for what an organization inherits down the tree (its calendar, a service
+        code offered higher up): its own first, then its parent's, up to the root.
+        """
+        for org_id in reversed(self.ancestor_ids):
+            if org_id in by_organization:
+                return by_organization[org_id]
+        return None
 
     def clean(self):
         parent_kind = self.parent.kind if self.parent_id else None

@@ -1,69 +1,43 @@
 """Reads about organizations and a user's scope."""
 
-import re
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from outsidein.accounts.models import Membership, Organization
 from outsidein.accounts.permissions import ROLE_PERMISSIONS, VIEW
 
 
 def organization_subtree(organization: Organization) -> QuerySet[Organization]:
-    """The organization and all its descendants."""
-    return Organization.objects.filter(path__startswith=organization.path)
-
-
-def organization_ancestors(organization: Organization) -> list[Organization]:
-    """From the root down to the organization itself."""
-    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-    by_id = Organization.objects.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
-
-
-# A tree path as the organization services write it: "/<id>/<id>/.../<own id>/".
-_PATH = re.compile(r"(?:/\d+)+/")
+    """The organization and all its descendants (see Organization.subtree)."""
+    return organization.subtree()
 
 
 def has_tree_path(organization: Organization) -> bool:
-    """Whether the organization's tree path is whole (ends with its own id).
-
-    An organization saved without the organization services (a raw insert, a damaged row) may
-    have an empty or wrong path; an empty prefix would match every path, so such a node grants
-    nothing and is matched by nothing (scope fails closed).
-    """
-    path = organization.path or ""
-    return bool(_PATH.fullmatch(path)) and path.endswith(f"/{organization.pk}/")
+    """Whether the organization's tree path is whole (see Organization.has_whole_path)."""
+    return organization.has_whole_path
 
 
-def _scope_paths(user, permission: str) -> list[str]:
+def _scope_roots(user, permission: str) -> list[Organization]:
+    """The organizations whose subtrees the user's roles with this permission cover."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     memberships = Membership.objects.filter(user=user).select_related("organization")
-    return [m.organization.path for m in memberships
+    return [m.organization for m in memberships
             if permission in ROLE_PERMISSIONS.get(m.role, frozenset())
-            and has_tree_path(m.organization)]
+            and m.organization.has_whole_path]
 
 
 def organizations_for_user(user, permission: str = VIEW) -> QuerySet[Organization]:
     """Organizations the user may act on with this permission (superusers: all)."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return Organization.objects.all()
-    paths = _scope_paths(user, permission)
-    if not paths:
-        return Organization.objects.none()
-    query = Q()
-    for path in paths:
-        query |= Q(path__startswith=path)
-    return Organization.objects.filter(query)
+    return Organization.objects.within(*_scope_roots(user, permission))
 
 
 def user_can(user, permission: str, organization: Organization) -> bool:
     """Whether the user holds the permission over this organization."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    if not has_tree_path(organization):
-        return False
-    return any(organization.path.startswith(p) for p in _scope_paths(user, permission))
+    return any(root.contains(organization) for root in _scope_roots(user, permission))
 
 
 def user_roles(user) -> list[Membership]:

@@ -56,7 +56,7 @@ def standard_search(user, *, service_id: int | None = None,
         organization = visible_organization(user, organization_code)
         if organization is None:
             return standards.none()
-        standards = standards.filter(organization__path__startswith=organization.path)
+        standards = standards.filter(organization__in=organization.subtree())
     return standards
 
 

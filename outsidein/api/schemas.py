@@ -219,7 +219,7 @@ class StandardOut(Schema):
 
     @staticmethod
     def resolve_draft(obj):
-        return next((v for v in _versions(obj) if v.status == VersionStatus.DRAFT), None)
+        return next((v for v in _versions(obj) if v.is_draft), None)
 
 
 class StandardDetail(StandardOut):

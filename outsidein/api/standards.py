@@ -27,7 +27,6 @@ from outsidein.api.schemas import (
     VersionOut,
 )
 from outsidein.standards.services import standard_create, standard_publish, standard_revise
-from outsidein.standards.vocabulary import VersionStatus
 
 router = Router(tags=["standards"])
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -120,7 +119,7 @@ def standard_publish_draft(request, standard_id: Id, payload: PublishIn | None =
     user = request.auth
     standard = standard_or_404(user, standard_id)
     require(user, PUBLISH_STANDARDS, standard.organization)
-    draft = next((v for v in standard.versions.all() if v.status == VersionStatus.DRAFT), None)
+    draft = next((v for v in standard.versions.all() if v.is_draft), None)
     if draft is None:
         raise ValidationError(_("There is no draft to publish: revise the standard first."))
     standard_publish(version=draft, by=user,

@@ -18,6 +18,20 @@ OPTIONAL_HOLIDAYS = [
 ]
 
 
+class BusinessCalendarQuerySet(models.QuerySet):
+    def by_organization(self) -> dict[int, "BusinessCalendar"]:
+        """Each organization's own calendar: the first made, should it have several."""
+        found: dict[int, BusinessCalendar] = {}
+        for calendar in self.filter(organization__isnull=False).order_by("pk"):
+            found.setdefault(calendar.organization_id, calendar)
+        return found
+
+    def nearest_to(self, organization) -> "BusinessCalendar | None":
+        """The organization's calendar, else its nearest ancestor's (None: the default)."""
+        own = self.filter(organization__in=organization.ancestor_ids).by_organization()
+        return organization.nearest_in(own)
+
+
 class BusinessCalendar(TimeStamped):
     """A calendar; blank fields are inherited from the parent (government → office)."""
 
@@ -35,6 +49,8 @@ class BusinessCalendar(TimeStamped):
         help_text=_("When a holiday falls on a weekend, close on the substitute weekday."))
     optional_holidays = models.JSONField(default=list, blank=True,
                                          help_text=_("Optional holidays this calendar observes."))
+
+    objects = BusinessCalendarQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from outsidein import workdays
 from outsidein.accounts.models import Organization
-from outsidein.accounts.selectors import organization_ancestors, organizations_for_user
+from outsidein.accounts.selectors import organizations_for_user
 from outsidein.calendars.models import BusinessCalendar
 
 
@@ -51,13 +51,7 @@ def calendar_as_workdays(calendar: BusinessCalendar) -> workdays.Calendar:
 
 def calendar_for_organization(organization: Organization) -> BusinessCalendar | None:
     """The nearest calendar up the tree: the office's own, else its division's, ... else None."""
-    chain = organization_ancestors(organization)
-    by_org = {c.organization_id: c for c in BusinessCalendar.objects.filter(
-        organization__in=chain).order_by("pk")}
-    for org in reversed(chain):
-        if org.pk in by_org:
-            return by_org[org.pk]
-    return None
+    return BusinessCalendar.objects.nearest_to(organization)
 
 
 def month_grid(calendar: workdays.Calendar, year: int, month: int) -> list[list[dict | None]]:

@@ -150,7 +150,7 @@ def demo_remove() -> None:
     root = Organization.objects.filter(code=c.DEMO_ROOT).first()
     if root is None:
         return
-    orgs = Organization.objects.filter(path__startswith=root.path)
+    orgs = root.subtree()
     standards = ServiceStandard.objects.filter(organization__in=orgs)
     Guarantee.objects.filter(standard__in=standards).delete()
     StandardVersion.objects.filter(standard__in=standards).delete()

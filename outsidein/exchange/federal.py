@@ -4,11 +4,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 
 from outsidein.accounts.models import GovernmentLevel, Organization, OrgKind
 from outsidein.accounts.services import organization_create, organization_update
 from outsidein.exchange.reading import GcFileError
+from outsidein.standards.models import Service
 
 ROOT_CODE = "gc"
 ROOT_NAME_EN = "Government of Canada"
@@ -64,7 +64,7 @@ def federal_organizations(names: Mapping[str, tuple[str, str]], root: Organizati
                                           kind=kind, parent=root, by=by,
                                           level_of_government=GovernmentLevel.FEDERAL)
                 result.created += 1
-            elif not org.path.startswith(root.path) or org.pk == root.pk:
+            elif not root.contains(org) or org.pk == root.pk:
                 raise ValidationError(f"organization {code!r} already exists outside the "
                                       f"Government of Canada ({org.name_en})")
             elif (org.name_en, org.name_fr) != (name_en, name_fr):
@@ -78,12 +78,5 @@ def federal_organizations(names: Mapping[str, tuple[str, str]], root: Organizati
 
 
 def free_slug(name: str, code: str, taken: set[str]) -> str:
-    """standards.services.unique_service_slug's rule, against slugs known in memory."""
-    base = (slugify(name)[:90] or "service").strip("-")
-    candidate = f"{base}-{slugify(code)}"[:120] if code else base
-    slug, n = candidate, 2
-    while slug in taken:
-        slug = f"{candidate[:110]}-{n}"
-        n += 1
-    taken.add(slug)
-    return slug
+    """Service.free_slug against slugs known in memory (the slug found is then taken)."""
+    return Service.free_slug(name, code, taken=taken)

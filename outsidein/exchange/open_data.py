@@ -23,7 +23,7 @@ from outsidein.exchange.gc_standards.layout import COLUMNS
 from outsidein.exchange.gc_standards.mapping import row_for_result
 from outsidein.exchange.gc_standards.rules import gc_target_met
 from outsidein.exchange.rows import owner_title
-from outsidein.standards.vocabulary import VersionStatus
+from outsidein.standards.models import IN_FORCE
 
 MIN_CELL = 10
 SUPPRESSED_EN = "Fewer than 10 transactions: volumes and performance suppressed."
@@ -34,7 +34,7 @@ def published_results() -> list[ComplianceResult]:
     """One result per version, public service and fiscal year (cells added up), in order."""
     cells = (ComplianceResult.objects
              .filter(period_kind=PeriodKind.FISCAL_YEAR, service__is_public=True,
-                     version__status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED])
+                     version__status__in=IN_FORCE)
              .select_related("version__standard", "organization", "service__organization")
              .order_by("pk"))
     groups: dict[tuple, list[ComplianceResult]] = defaultdict(list)

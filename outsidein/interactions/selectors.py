@@ -51,7 +51,7 @@ def import_owner_choices(scope: list[str] | None) -> list[Organization]:
         return list(Organization.objects.filter(parent__isnull=True).order_by("path"))
     within = [o for o in Organization.objects.filter(code__in=scope).order_by("path")
               if has_tree_path(o)]
-    return [o for o in within if not any(o.path.startswith(p.path) and o.pk != p.pk
+    return [o for o in within if not any(p.contains(o) and o.pk != p.pk
                                          for p in within)]
 
 

@@ -76,8 +76,7 @@ class CurrentPerformance:
 
 def _cells(standard, service) -> QuerySet[ComplianceResult]:
     """Results of the standard for this service: its own cells, else the organization's."""
-    scope = Q(version__standard=standard,
-              organization__path__startswith=service.organization.path)
+    scope = Q(version__standard=standard, organization__in=service.organization.subtree())
     own = ComplianceResult.objects.filter(scope, service=service)
     if own.exists():
         return own

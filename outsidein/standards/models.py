@@ -1,11 +1,15 @@
 """Services, versioned service standards, and service guarantees."""
 
+import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from outsidein.common.models import TimeStamped, bilingual
@@ -79,6 +83,33 @@ class Service(TimeStamped):
     def url(self) -> str:
         return bilingual(self, "url")
 
+    @staticmethod
+    def slug_candidates(name: str, code: str) -> Iterator[str]:
+        """The public slugs a service of this name and code may take, best first."""
+        base = (slugify(name)[:90] or "service").strip("-")
+        candidate = f"{base}-{slugify(code)}"[:120] if code else base
+        yield candidate
+        n = 2
+        while True:
+            yield f"{candidate[:110]}-{n}"
+            n += 1
+
+    @classmethod
+    def free_slug(cls, name: str, code: str, *, taken: set[str] | None = None) -> str:
+        """A stable, unique public slug for a service.
+
+        Checked against the stored services, or against `taken` (slugs known in memory, e.g.
+        during a bulk import), which then holds the slug found.
+        """
+        for slug in cls.slug_candidates(name, code):
+            if taken is None:
+                if not cls.objects.filter(slug=slug).exists():
+                    return slug
+            elif slug not in taken:
+                taken.add(slug)
+                return slug
+        raise AssertionError("slug_candidates never ends")
+
     def clean(self):
         bad = [c for c in self.channels if c not in Channel.values]
         if bad:
@@ -108,8 +139,36 @@ class ServiceStandard(TimeStamped):
         return f"{self.code}: {latest.name_en if latest else ''}"
 
 
+# Versions that are or were in force: published, or published then superseded.
+IN_FORCE = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
+
+
+class StandardVersionQuerySet(models.QuerySet):
+    def in_force(self) -> "StandardVersionQuerySet":
+        """Versions that are or were in force (published or superseded; never drafts)."""
+        return self.filter(status__in=IN_FORCE)
+
+    def published(self) -> "StandardVersionQuerySet":
+        """Published versions not yet superseded (the latest of a standard's history)."""
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def draft(self) -> "StandardVersionQuerySet":
+        """The open draft (a standard has at most one)."""
+        return self.filter(status=VersionStatus.DRAFT)
+
+    def covering(self, on: dt.date) -> "StandardVersionQuerySet":
+        """Versions in force whose effective dates cover the date."""
+        return (self.in_force().filter(effective_from__lte=on)
+                .filter(models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=on)))
+
+
 class StandardVersion(models.Model):
-    """One version of a standard; published versions are never edited, only superseded."""
+    """One version of a standard; published versions are never edited, only superseded.
+
+    Its life: draft → published (`publish`) → superseded (`supersede`, when a later version
+    takes effect). The transitions change the object only; services save it and say what
+    happened (audit, change notifications).
+    """
 
     standard = models.ForeignKey(ServiceStandard, on_delete=models.CASCADE,
                                  related_name="versions")
@@ -148,6 +207,8 @@ class StandardVersion(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     source_attributes = models.JSONField(default=dict, blank=True)
 
+    objects = StandardVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["standard", "-number"]
         constraints = [models.UniqueConstraint(fields=["standard", "number"],
@@ -175,6 +236,34 @@ class StandardVersion(models.Model):
     @property
     def target_percent(self) -> int | None:
         return None if self.target_share is None else round(self.target_share * 100)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def is_in_force(self) -> bool:
+        """Whether the version is or was in force (published or superseded)."""
+        return self.status in IN_FORCE
+
+    def publish(self, *, effective_from: dt.date, by=None) -> None:
+        """Put the draft in force from a date (the version it replaces is superseded apart)."""
+        if not self.is_draft:
+            raise ValidationError(_("Only a draft can be published."))
+        self.status = VersionStatus.PUBLISHED
+        self.effective_from = effective_from
+        self.published_at = timezone.now()
+        self.published_by = by
+
+    def supersede(self, *, ending: dt.date) -> None:
+        """End the published version on `ending`; its successor takes effect the day after."""
+        if self.status != VersionStatus.PUBLISHED:
+            raise ValidationError(_("Only a published version can be superseded."))
+        if self.effective_from and ending < self.effective_from:
+            raise ValidationError(_("A new version must take effect after %(date)s.")
+                                  % {"date": self.effective_from.isoformat()})
+        self.status = VersionStatus.SUPERSEDED
+        self.effective_to = ending
 
     def clean(self):
         errors = {}

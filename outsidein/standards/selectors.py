@@ -6,7 +6,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.standards.models import Service, ServiceStandard, StandardVersion
-from outsidein.standards.vocabulary import VersionStatus
 
 
 def services_for_user(user, permission: str = "view") -> QuerySet[Service]:
@@ -23,7 +22,7 @@ def service_search(*, queryset: QuerySet[Service], text: str = "", organization=
                                        | Q(code__iexact=word) | Q(description_en__icontains=word)
                                        | Q(description_fr__icontains=word))
     if organization is not None:
-        queryset = queryset.filter(organization__path__startswith=organization.path)
+        queryset = queryset.filter(organization__in=organization.subtree())
     if channel:
         # JSON containment is not portable to SQLite; a quoted match on the list is.
         queryset = queryset.filter(channels__icontains=f'"{channel}"')
@@ -42,22 +41,18 @@ def standards_for_service(service: Service) -> QuerySet[ServiceStandard]:
 
 def common_standards_for(organization) -> QuerySet[ServiceStandard]:
     """Common Service Standards that apply to an organization (set on it or an ancestor)."""
-    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-    return ServiceStandard.objects.filter(is_common=True, organization_id__in=ids)
+    return ServiceStandard.objects.filter(is_common=True,
+                                          organization_id__in=organization.ancestor_ids)
 
 
 def version_in_force(standard: ServiceStandard, on: dt.date) -> StandardVersion | None:
     """The published (or superseded) version whose effective dates cover the date."""
-    return (standard.versions
-            .filter(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
-                    effective_from__lte=on)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-            .order_by("-number").first())
+    return standard.versions.covering(on).order_by("-number").first()
 
 
 def current_version(standard: ServiceStandard) -> StandardVersion | None:
     """The latest published version (what the public sees)."""
-    return standard.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    return standard.versions.published().order_by("-number").first()
 
 
 def service_lines_of_business(queryset: QuerySet[Service]) -> list[str]:

@@ -6,7 +6,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from outsidein.accounts.models import Organization
@@ -15,7 +14,6 @@ from outsidein.accounts.selectors import user_can
 from outsidein.common.audit import audit_record, audit_record_many
 from outsidein.common.changes import inputs_changed
 from outsidein.standards.models import Guarantee, Service, ServiceStandard, StandardVersion
-from outsidein.standards.vocabulary import VersionStatus
 
 SERVICE_FIELDS = {
     "name_en", "name_fr", "description_en", "description_fr", "has_fee", "fee_amount",
@@ -36,24 +34,12 @@ def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
         raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
 
 
-def unique_service_slug(name: str, code: str) -> str:
-    """A stable, unique public slug for a service."""
-    base = (slugify(name)[:90] or "service").strip("-")
-    candidate = f"{base}-{slugify(code)}"[:120] if code else base
-    n = 2
-    slug = candidate
-    while Service.objects.filter(slug=slug).exists():
-        slug = f"{candidate[:110]}-{n}"
-        n += 1
-    return slug
-
-
 @transaction.atomic
 def service_create(*, organization: Organization, code: str, by=None, **fields) -> Service:
     """Add a service to the inventory."""
     _check_fields(fields, SERVICE_FIELDS)
     service = Service(organization=organization, code=code,
-                      slug=unique_service_slug(fields.get("name_en", ""), code), **fields)
+                      slug=Service.free_slug(fields.get("name_en", ""), code), **fields)
     service.full_clean()
     service.save()
     audit_record(actor=by, action="service.create", obj=service, summary=service.name_en)
@@ -111,7 +97,7 @@ def standard_revise(*, standard: ServiceStandard, by=None, change_note: str = ""
     """Edit a standard: the open draft changes in place; a published one gets a new draft."""
     _check_fields(fields, VERSION_FIELDS)
     standard = ServiceStandard.objects.select_for_update().get(pk=standard.pk)
-    draft = standard.versions.filter(status=VersionStatus.DRAFT).first()
+    draft = standard.versions.draft().first()
     if draft is None:
         latest = standard.versions.order_by("-number").first()
         draft = StandardVersion(standard=standard, number=latest.number + 1, created_by=by,
@@ -149,25 +135,18 @@ def standard_publish(*, version: StandardVersion, by=None,
                      effective_from: dt.date | None = None) -> StandardVersion:
     """Publish a draft; the version it replaces ends the day before."""
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != VersionStatus.DRAFT:
+    if not version.is_draft:
         raise ValidationError(_("Only a draft can be published."))
     problems = publication_problems(version)
     if problems:
         raise ValidationError(problems)
     effective_from = effective_from or timezone.localdate()
-    previous = (version.standard.versions.filter(status=VersionStatus.PUBLISHED)
+    previous = (version.standard.versions.published()
                 .exclude(pk=version.pk).order_by("-number").first())
     if previous is not None:
-        if previous.effective_from and effective_from <= previous.effective_from:
-            raise ValidationError(_("A new version must take effect after %(date)s.")
-                                  % {"date": previous.effective_from.isoformat()})
-        previous.status = VersionStatus.SUPERSEDED
-        previous.effective_to = effective_from - dt.timedelta(days=1)
+        previous.supersede(ending=effective_from - dt.timedelta(days=1))
         previous.save(update_fields=["status", "effective_to"])
-    version.status = VersionStatus.PUBLISHED
-    version.effective_from = effective_from
-    version.published_at = timezone.now()
-    version.published_by = by
+    version.publish(effective_from=effective_from, by=by)
     version.full_clean()
     version.save()
     audit_record(actor=by, action="standard.publish", obj=version.standard,
@@ -179,7 +158,7 @@ def standard_publish(*, version: StandardVersion, by=None,
 @transaction.atomic
 def standard_discard_draft(*, standard: ServiceStandard, by=None) -> None:
     """Throw away the open draft (published history is untouched)."""
-    draft = standard.versions.filter(status=VersionStatus.DRAFT).first()
+    draft = standard.versions.draft().first()
     if draft is None:
         return
     if standard.versions.count() == 1:

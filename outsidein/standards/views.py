@@ -25,7 +25,6 @@ from outsidein.standards.selectors import (
 )
 from outsidein.standards.services import standard_publish, standard_revise
 from outsidein.standards.text_checks import version_findings
-from outsidein.standards.vocabulary import VersionStatus
 
 
 @login_required
@@ -124,7 +123,7 @@ def standard_edit(request, pk: int):
             return redirect("staff:standard", pk=standard.pk)
     return render(request, "staff/standard_edit.html", {
         "standard": standard, "form": form, "base": base,
-        "creates_new_version": base.status != VersionStatus.DRAFT,
+        "creates_new_version": not base.is_draft,
     })
 
 
@@ -135,7 +134,7 @@ def standard_publish_draft(request, pk: int):
     standard = _standard_in_scope(request.user, pk)
     if not user_can(request.user, PUBLISH_STANDARDS, standard.organization):
         raise PermissionDenied
-    draft = standard.versions.filter(status=VersionStatus.DRAFT).first()
+    draft = standard.versions.draft().first()
     if draft is None:
         messages.error(request, _("There is no draft to publish."))
     else:

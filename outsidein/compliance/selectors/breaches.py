@@ -16,7 +16,6 @@ from outsidein.compliance.engine.breaches import BreachReport, breach_report, re
 from outsidein.compliance.selectors.plans import version_plan
 from outsidein.compliance.selectors.records import default_dataset
 from outsidein.standards.models import ServiceStandard
-from outsidein.standards.vocabulary import VersionStatus
 from outsidein.warehouse.engines import open_engine
 
 
@@ -31,7 +30,7 @@ def guaranteed_standards_for_user(user):
 
 def _organizations_in_scope(standard, scope) -> list:
     """The standard's organizations (its owner's subtree) that are in the scope."""
-    return [o for o in scope if o.path.startswith(standard.organization.path)]
+    return [o for o in scope if standard.organization.contains(o)]
 
 
 def breach_organizations(user, standard) -> list:
@@ -54,10 +53,8 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
     starts = [d for d in (first_day, guarantee.approved_on) if d is not None]
     first_day = max(starts) if starts else as_of.date()
     last_day = min(last_day or as_of.date(), as_of.date())
-    versions = (standard.versions.filter(status__in=[VersionStatus.PUBLISHED,
-                                                     VersionStatus.SUPERSEDED],
-                                         effective_from__isnull=False,
-                                         effective_from__lte=last_day)
+    versions = (standard.versions.in_force().filter(effective_from__isnull=False,
+                                                    effective_from__lte=last_day)
                 .order_by("number"))
     versions = [v for v in versions if v.effective_to is None or v.effective_to >= first_day]
     organizations = list(organizations)

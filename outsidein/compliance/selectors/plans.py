@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from outsidein import workdays
-from outsidein.accounts.models import Organization
+from outsidein.accounts.models import Organization, path_ids
 from outsidein.calendars.models import BusinessCalendar
 from outsidein.calendars.selectors import calendar_as_workdays
 from outsidein.compliance.engine.evaluation import VersionPlan
 from outsidein.compliance.engine.rules import CHANNEL_COVERAGE, Rule
 from outsidein.compliance.models import ComplianceResult, ResultSource, RuleOptions
 from outsidein.standards.models import Service, StandardVersion
-from outsidein.standards.vocabulary import VersionStatus
 
 # What the engine needs to know about the Common Service Standards beyond their own fields:
 # the column a yes/no or count standard reads, and the channel of complaints. RuleOptions on
@@ -35,8 +34,7 @@ def versions_to_measure(versions: Iterable[StandardVersion | int] | None = None,
                         codes: Sequence[str] = ()) -> QuerySet[StandardVersion]:
     """Published and superseded versions with an effective date (some, or all)."""
     queryset = (StandardVersion.objects
-                .filter(status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
-                        effective_from__isnull=False)
+                .in_force().filter(effective_from__isnull=False)
                 .select_related("standard__organization", "standard__service", "calendar")
                 .order_by("pk"))
     if versions is not None:
@@ -104,16 +102,12 @@ class CalendarBook:
 
     def nearest(self, organization: Organization) -> int | None:
         """The pk of the organization's calendar, else its nearest ancestor's (None: default)."""
-        ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-        for org_id in reversed(ids):
-            if org_id in self.by_org:
-                return self.by_org[org_id]
-        return None
+        return organization.nearest_in(self.by_org)
 
 
 def organizations_under(organization: Organization) -> list[Organization]:
     """The organization and every unit beneath it."""
-    return list(Organization.objects.filter(path__startswith=organization.path).order_by("path"))
+    return list(organization.subtree().order_by("path"))
 
 
 @dataclass
@@ -175,7 +169,7 @@ def service_ids(pairs: Iterable[tuple[int, str | None]]) -> dict[tuple[int, str]
     if not pairs:
         return {}
     paths = dict(Organization.objects.filter(pk__in={o for o, _ in pairs}).values_list("pk", "path"))
-    chains = {org: [int(p) for p in paths.get(org, "").strip("/").split("/") if p] for org, _ in pairs}
+    chains = {org: path_ids(paths.get(org, "")) for org, _ in pairs}
     owners = {o for chain in chains.values() for o in chain}
     offered: dict[tuple[int, str], int] = {}
     for pk, org, code in Service.objects.filter(

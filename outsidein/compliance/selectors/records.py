@@ -32,8 +32,7 @@ def default_dataset() -> str:
 
 def known_service_codes(organization) -> tuple[str, ...]:
     """Service codes offered by the organization or an ancestor (what the engine calls known)."""
-    ids = [int(p) for p in organization.path.strip("/").split("/") if p]
-    return tuple(sorted(set(Service.objects.filter(organization__in=ids)
+    return tuple(sorted(set(Service.objects.filter(organization__in=organization.ancestor_ids)
                             .values_list("code", flat=True))))
 
 
@@ -80,7 +79,7 @@ def at_risk_for_user(user, *, business_hours: int, organization=None,
     today = now.date()
     scope = organizations_for_user(user)
     if organization is not None:
-        scope = scope.filter(path__startswith=organization.path)
+        scope = scope & organization.subtree()
     scope = {o.pk: o for o in scope.order_by("path")}
     found = AtRiskList(items=[], versions={}, organizations=scope)
     versions = [v for v in versions_to_measure()

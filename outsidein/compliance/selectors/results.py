@@ -151,7 +151,7 @@ def dashboard_trends(*, user, period_kind: str = PeriodKind.MONTH, organization=
     """
     results = results_for_user(user).filter(period_kind=period_kind)
     if organization is not None:
-        results = results.filter(organization__path__startswith=organization.path)
+        results = results.filter(organization__in=organization.subtree())
     if service is not None:
         results = results.filter(service=service)
     if standard is not None:

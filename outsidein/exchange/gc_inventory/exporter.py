@@ -19,12 +19,10 @@ def services_to_export(organizations: Iterable[Organization] | None = None):
     if organizations is None:
         root = Organization.objects.filter(code=ROOT_CODE).first()
         organizations = [root] if root is not None else []
-    paths = [org.path for org in organizations]
-    if not paths:
+    organizations = list(organizations)
+    if not organizations:
         return Service.objects.none()
-    within = Q()
-    for path in paths:
-        within |= Q(organization__path__startswith=path)
+    within = Q(organization__in=Organization.objects.within(*organizations))
     # Grouped by organization in title order, as the publisher's file is.
     return (Service.objects.filter(within).select_related("organization")
             .order_by("organization__name_en", "organization__code", "code"))

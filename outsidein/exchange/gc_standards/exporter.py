@@ -22,12 +22,10 @@ def results_to_export(organizations: Iterable[Organization] | None = None,
     if organizations is None:
         root = Organization.objects.filter(code=ROOT_CODE).first()
         organizations = [root] if root is not None else []
-    paths = [org.path for org in organizations]
-    if not paths:
+    organizations = list(organizations)
+    if not organizations:
         return []
-    within = Q()
-    for path in paths:
-        within |= Q(organization__path__startswith=path)
+    within = Q(organization__in=Organization.objects.within(*organizations))
     results = (ComplianceResult.objects.filter(within, period_kind=PeriodKind.FISCAL_YEAR)
                .select_related("version__standard", "organization", "service"))
     if source:

@@ -38,7 +38,6 @@ from outsidein.standards.services import (
 )
 from outsidein.standards.vocabulary import Channel, VersionStatus
 
-_IN_FORCE = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
 # Result fields an import sets (besides its keys); compared to tell unchanged from updated.
 _RESULT_FIELDS = ("organization_id", "channel", "period_end", "total", "meeting", "share",
                   "ci_low", "ci_high", "target", "target_met", "fingerprint")
@@ -260,7 +259,7 @@ def _version_for(placement: _Placement, known: list[StandardVersion], changes: _
     record = placement.record
     fields = record.version_fields
     year_start = record.period[0]
-    in_force = [v for v in known if v.status in _IN_FORCE]
+    in_force = [v for v in known if v.is_in_force]
     own = next((v for v in in_force if v.effective_from == year_start), None)
     if own is not None:
         if _same(own, fields):
@@ -289,8 +288,7 @@ def _version_for(placement: _Placement, known: list[StandardVersion], changes: _
                               created_by=by, published_at=now, published_by=by, **fields)
     _validate(version, record)
     if covering is not None and covering.status == VersionStatus.PUBLISHED:
-        covering.status = VersionStatus.SUPERSEDED
-        covering.effective_to = year_start - dt.timedelta(days=1)
+        covering.supersede(ending=year_start - dt.timedelta(days=1))
         if covering.pk is not None:  # else it is created so, from an earlier row of this file
             changes.changed_versions.setdefault(covering.pk, (covering, "standard.supersede"))
     return version, CREATED
