@@ -7,9 +7,9 @@ labour disruption (its records carry the exclusion reason and are reported, not 
 few items still open at the end. The same seed and end instant give the same records, and every
 record keeps its id from one run to the next, so loading twice replaces and never duplicates.
 
-`demo_records` is pure (numpy and pyarrow, no Django): it takes the offices' business calendars.
-`demo_records_load` reads the calendars from the database and imports the records through the
-interactions service, like any other source system's file.
+This module is pure (numpy and pyarrow, no Django): `demo_records` takes the offices' business
+calendars. `outsidein.demo.loading` reads them from the database and imports the records through
+the interactions service, like any other source system's file.
 """
 
 from __future__ import annotations
@@ -492,71 +492,5 @@ def demo_records_write(path: Path, rows: int = DEFAULT_ROWS, *, end: dt.datetime
     return written
 
 
-# ---- loading (Django) ----------------------------------------------------------------------
-
-def demo_calendars() -> dict[str, workdays.Calendar]:
-    """The business calendar of every demo organization, as stored."""
-    from outsidein.accounts.models import Organization
-    from outsidein.calendars.selectors import calendar_as_workdays, calendar_for_organization
-
-    found = {}
-    for org in Organization.objects.filter(code__startswith=c.DEMO_ROOT):
-        calendar = calendar_for_organization(org)
-        if calendar is not None:
-            found[org.code] = calendar_as_workdays(calendar)
-    return found
-
-
-def demo_records_loaded() -> list[int]:
-    """Imports of demo records that are in the store (finished, not undone)."""
-    from outsidein.interactions.models import ImportStatus, InteractionImport
-
-    return list(InteractionImport.objects.filter(source=SOURCE, status=ImportStatus.DONE,
-                                                 dry_run=False).values_list("pk", flat=True))
-
-
-def demo_records_remove() -> int:
-    """Undo every import of demo records; return how many imports were undone."""
-    from outsidein.interactions.services import interactions_import_undo
-
-    undone = demo_records_loaded()
-    for pk in undone:
-        interactions_import_undo(import_id=pk)
-    return len(undone)
-
-
-def demo_records_load(*, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
-                      end: dt.datetime | None = None, progress=None):
-    """Generate the demo's records and import them as the source system "demo".
-
-    They go through the same import as any file (validation, the store, the import's audit
-    entry and undo), from a Parquet file of canonical columns written under DATA_DIR/imports.
-    """
-    from django.utils import timezone
-
-    from outsidein.interactions.selectors import imports_dir
-    from outsidein.interactions.services import interactions_import
-
-    end = end or timezone.now()
-    folder = imports_dir() / "demo"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"demo-records-{seed}-{rows}.parquet"
-    try:
-        demo_records_write(path, rows, end=end, seed=seed, calendars=demo_calendars())
-        # The demo's source system belongs to the province, whatever else the tree holds.
-        return interactions_import(path=path, source=SOURCE, progress=progress,
-                                   organization=c.DEMO_ROOT)
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def demo_compliance_run() -> str:
-    """Compute compliance results over the records, so the dashboards open with results."""
-    from outsidein.compliance.services import compliance_run
-
-    return f"Compliance results: {compliance_run()}"
-
-
 __all__ = ["DEFAULT_ROWS", "DEFAULT_SEED", "LABOUR_DISRUPTION", "SOURCE", "Window",
-           "channel_counts", "demo_calendars", "demo_compliance_run", "demo_records", "demo_records_load",
-           "demo_records_loaded", "demo_records_remove", "demo_records_write"]
+           "channel_counts", "demo_records", "demo_records_write"]

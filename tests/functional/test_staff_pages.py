@@ -28,7 +28,7 @@ from outsidein.compliance.models import ComplianceResult, ResultSource
 from outsidein.compliance.services import compliance_run
 from outsidein.compliance.views import RECORDS_PER_PAGE
 from outsidein.demo import catalogue
-from outsidein.demo.records import demo_records_load
+from outsidein.demo.loading import demo_records_load
 from outsidein.demo.services import demo_load
 from outsidein.standards.models import Service, ServiceStandard
 from outsidein.standards.services import standard_revise

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
-from outsidein.demo import records
+from outsidein.demo import loading, records
 from outsidein.demo.records import CONTACT, LABOUR_DISRUPTION, LAKE, NORTH, Window, demo_records
 from outsidein.interactions.schema import record_schema
 
@@ -131,7 +131,7 @@ def test_demo_loads_records_through_the_import_once(settings, tmp_path, capsys):
     settings.DATA_DIR = tmp_path
     call_command("demo", "--records", "20000", "--no-compliance")
     assert _stored(tmp_path / "interactions", ["record_id"]).num_rows == 20_000
-    loaded = records.demo_records_loaded()
+    loaded = loading.demo_records_loaded()
     assert len(loaded) == 1
     out = capsys.readouterr().out
     assert "20,000 stored" in out and "0 rejected" in out
@@ -143,4 +143,4 @@ def test_demo_loads_records_through_the_import_once(settings, tmp_path, capsys):
     call_command("demo", "--records", "20000", "--no-compliance")
     assert "already loaded" in capsys.readouterr().out
     assert _stored(tmp_path / "interactions", ["record_id"]).num_rows == 20_000
-    assert records.demo_records_loaded() == loaded
+    assert loading.demo_records_loaded() == loaded

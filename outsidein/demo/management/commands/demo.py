@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outsidein.demo import records
+from outsidein.demo import loading, records
 from outsidein.demo.catalogue import DEMO_PASSWORD, PERSONAS
 from outsidein.demo.services import demo_load, demo_remove
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if rows < 0:
             raise CommandError("--records must be 0 or more")
         if reset:
-            undone = records.demo_records_remove()
+            undone = loading.demo_records_remove()
             demo_remove()
             self.stdout.write("Removed the demo organization"
                               + (f" and undid {undone} import(s) of its records." if undone else "."))
@@ -49,15 +49,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role:<16} {org}")
 
     def _records(self, rows: int, seed: int, *, compliance: bool) -> None:
-        loaded = records.demo_records_loaded()
+        loaded = loading.demo_records_loaded()
         if loaded:
             # Loading again would only replace every record with itself (same ids); say so.
             self.stdout.write(f"Demo records already loaded (import {', '.join(map(str, loaded))}); "
                               "use --reset to generate them again.")
             return
         started = time.monotonic()
-        report = records.demo_records_load(rows=rows, seed=seed)
+        report = loading.demo_records_load(rows=rows, seed=seed)
         self.stdout.write(self.style.SUCCESS(
             f"Demo records: {report.summary()} ({time.monotonic() - started:.1f} s)."))
         if compliance:
-            self.stdout.write(records.demo_compliance_run())
+            self.stdout.write(loading.demo_compliance_run())

@@ -2,11 +2,24 @@
 `import_records undo ID`."""
 
 import codecs
+import json
 import sys
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+
+from outsidein.accounts.models import Organization
+from outsidein.interactions.models import ImportStatus, InteractionImport, SourceMapping
+from outsidein.interactions.readers import DEFAULT_BATCH_ROWS
+from outsidein.interactions.services import (
+    MAPPING_FIELDS,
+    ImportFailed,
+    interactions_import,
+    interactions_import_undo,
+    source_mapping_create,
+    source_mapping_update,
+)
 
 
 class Command(BaseCommand):
@@ -57,9 +70,6 @@ class Command(BaseCommand):
     def _import(self, path: Path, *, source: str, mapping: str | None, dry_run: bool,
                 batch_rows: int | None, organization: str | None = None,
                 encoding: str = "") -> None:
-        from outsidein.interactions.readers import DEFAULT_BATCH_ROWS
-        from outsidein.interactions.services import ImportFailed, interactions_import
-
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
         bar = _ProgressBar(getattr(self.stderr, "_out", sys.stderr))
@@ -89,9 +99,6 @@ class Command(BaseCommand):
                                f"the other rows {kept}.", returncode=1)
 
     def _undo(self, import_id: str, *, yes: bool) -> None:
-        from outsidein.interactions.models import ImportStatus, InteractionImport
-        from outsidein.interactions.services import interactions_import_undo
-
         try:
             record = InteractionImport.objects.get(pk=int(import_id))
         except (ValueError, InteractionImport.DoesNotExist):
@@ -117,15 +124,6 @@ class Command(BaseCommand):
 
     def _mapping(self, path: Path) -> None:
         """Create or update the saved mapping a JSON file describes (by its name)."""
-        import json
-
-        from outsidein.interactions.models import SourceMapping
-        from outsidein.interactions.services import (
-            MAPPING_FIELDS,
-            source_mapping_create,
-            source_mapping_update,
-        )
-
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
@@ -138,8 +136,6 @@ class Command(BaseCommand):
                                f"name, source, organization, {', '.join(sorted(MAPPING_FIELDS))})")
         name = data.pop("name")
         if data.get("organization"):
-            from outsidein.accounts.models import Organization
-
             code = data.pop("organization")
             data["organization"] = Organization.objects.filter(code=code).first()
             if data["organization"] is None:
@@ -161,7 +157,6 @@ class Command(BaseCommand):
 
 class _ProgressBar:
     """A tqdm bar on stderr when it is a terminal (bytes or rows read); silent otherwise."""
-
     def __init__(self, stream):
         self._stream = stream
         self._bar = None

@@ -1,13 +1,12 @@
-"""Writes: importing interaction records (files, API batches, queued tasks), undoing imports,
-saving source mappings."""
+"""Imports of interaction records (files, API batches, queued runs) and their undo."""
 
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyarrow as pa
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +20,6 @@ from outsidein.interactions.models import (
     ImportStatus,
     InteractionImport,
     SourceMapping,
-    SourceSystem,
 )
 from outsidein.interactions.readers import (
     DEFAULT_BATCH_ROWS,
@@ -33,19 +31,17 @@ from outsidein.interactions.readers import (
 )
 from outsidein.interactions.report import ImportReport, RejectWriter
 from outsidein.interactions.selectors import (
-    import_owner_choices,
     imports_dir,
     interaction_store,
     mapping_for,
     subtree_codes,
 )
+from outsidein.interactions.services.sources import source_system_for_import
 from outsidein.interactions.validation import REJECT_SCHEMA, BatchChecker
 from outsidein.warehouse.store import StoreError, UndoResult
 
 # progress(done, total, unit): bytes (CSV, JSON lines) or rows (XLSX, Parquet) read so far.
 Progress = Callable[[int, int | None, str], Any]
-MAPPING_FIELDS = {"description", "column_map", "timestamp_format", "time_zone", "channel",
-                  "constants", "delimiter", "encoding", "sheet"}
 # A queued import writes its progress to the database at most this often (seconds).
 PROGRESS_EVERY = 1.0
 
@@ -53,128 +49,6 @@ PROGRESS_EVERY = 1.0
 class ImportFailed(Exception):
     """The import as a whole could not be done (unreadable file, unusable mapping); nothing was
     stored. The InteractionImport is marked failed with this message."""
-
-
-# ---- source systems ------------------------------------------------------------------------
-
-def source_system_for_import(*, name: str, scope: list[str] | None, owner: str | None = None,
-                             by=None, register: bool = True) -> SourceSystem:
-    """The source system an import writes under, registered to its owner on first use.
-
-    `scope` is what the importer may import for (organization codes; None: anything, as from
-    the command line). A source owned by an organization outside the scope is refused whatever
-    its records hold, so nothing is revealed about them. A new source belongs to `owner` (a
-    code), else to the one broadest organization the importer may import for. A dry run does
-    not register (`register=False`): it returns the source unsaved.
-    """
-    system = SourceSystem.objects.select_related("organization").filter(name=name).first()
-    if system is not None:
-        if scope is not None and system.organization.code not in scope:
-            raise ValidationError({"source": _(
-                "The source system “%(name)s” belongs to an organization you may not import "
-                "for. Give your system a name of its own.") % {"name": name}})
-        if owner and owner != system.organization.code:
-            raise ValidationError({"organization": _(
-                "The source system “%(name)s” belongs to %(owner)s; its records are imported "
-                "for it.") % {"name": name, "owner": system.organization.code}})
-        return system
-    choices = import_owner_choices(scope)
-    if owner:
-        organization = next((o for o in choices if o.code == owner), None)
-        if organization is None and scope is None:
-            organization = Organization.objects.filter(code=owner).first()
-        if organization is None:
-            raise ValidationError({"organization": _(
-                "No organization you may import for has the code “%(code)s”.") % {
-                "code": owner}})
-    elif len(choices) == 1:
-        organization = choices[0]
-    else:
-        raise ValidationError({"organization": _(
-            "Choose the organization that owns the source system “%(name)s”: you may import "
-            "for several.") % {"name": name}})
-    system = SourceSystem(name=name, organization=organization,
-                          by=by if getattr(by, "pk", None) else None)
-    system.full_clean()
-    if register:
-        system, created = SourceSystem.objects.get_or_create(
-            name=name, defaults={"organization": organization, "by": system.by})
-        if not created and system.organization_id != organization.pk:
-            # Registered a moment ago by someone else: judge the import against that owner.
-            return source_system_for_import(name=name, scope=scope, owner=owner, by=by)
-        if created:
-            audit_record(actor=by, action="source_system.register", obj=system, summary=name,
-                         changes={"organization": organization.code})
-    return system
-
-
-# ---- source mappings -----------------------------------------------------------------------
-
-def _mapping_owner_in_scope(organization: Organization | None, scope: list[str] | None) -> None:
-    if organization is None:
-        raise ValidationError({"organization": _("Choose the organization the mapping "
-                                                 "belongs to.")})
-    if scope is not None and organization.code not in scope:
-        raise ValidationError({"organization": _(
-            "No organization you may import for has the code “%(code)s”.") % {
-            "code": organization.code}})
-
-
-@transaction.atomic
-def source_mapping_create(*, name: str, source: str, organization: Organization | None = None,
-                          scope: list[str] | None = None, by=None, **fields) -> SourceMapping:
-    """Save how a source system's files read as canonical records, for an organization.
-
-    `scope`: the organization codes the caller may import for (None: any); the mapping must
-    belong to one of them.
-    """
-    unknown = set(fields) - MAPPING_FIELDS
-    if unknown:
-        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-    if organization is None:
-        choices = import_owner_choices(scope)
-        organization = choices[0] if len(choices) == 1 else None
-    _mapping_owner_in_scope(organization, scope)
-    mapping = SourceMapping(name=name, source=source, organization=organization, **fields)
-    mapping.full_clean()
-    mapping.save()
-    audit_record(actor=by, action="source_mapping.create", obj=mapping, summary=name,
-                 changes={"source": source, "organization": organization.code, **fields})
-    return mapping
-
-
-@transaction.atomic
-def source_mapping_update(*, mapping: SourceMapping, scope: list[str] | None = None, by=None,
-                          **fields) -> SourceMapping:
-    """Change a saved mapping (imports already done keep what they stored).
-
-    The caller's `scope` must hold the mapping's organization now and, when it changes, the
-    new one too.
-    """
-    unknown = set(fields) - MAPPING_FIELDS - {"source", "organization"}
-    if unknown:
-        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
-    current = (SourceMapping.objects.select_for_update(of=("self",))
-               .select_related("organization").get(pk=mapping.pk))
-    if scope is not None and (current.organization is None
-                              or current.organization.code not in scope):
-        raise ValidationError({"organization": _("This mapping belongs to an organization you "
-                                                 "may not import for.")})
-    if "organization" in fields:
-        _mapping_owner_in_scope(fields["organization"], scope)
-    before = {k: getattr(current, k) for k in fields}
-    for key, value in fields.items():
-        setattr(mapping, key, value)
-    mapping.full_clean()
-    mapping.save()
-    audit_record(actor=by, action="source_mapping.update", obj=mapping, summary=mapping.name,
-                 changes={k: [_audit_value(before[k]), _audit_value(v)]
-                          for k, v in fields.items() if before[k] != v})
-    return mapping
-
-
-def _audit_value(value):
-    return value.code if isinstance(value, Organization) else value
 
 
 # ---- imports -------------------------------------------------------------------------------
@@ -196,39 +70,6 @@ def interactions_import(*, path: str | Path, source: str, mapping: SourceMapping
                             file_name=path.name, path=str(path), owner=organization,
                             encoding=encoding)
     return _run(record, path, progress=progress, batch_rows=batch_rows)
-
-
-def interactions_import_enqueue(*, file: str | Path | IO[bytes], source: str,
-                                file_name: str = "", mapping: SourceMapping | str | None = None,
-                                by=None, dry_run: bool = False,
-                                organizations: list[str] | None = None,
-                                organization: str | None = None,
-                                encoding: str = "") -> InteractionImport:
-    """Queue an import for the task worker; an uploaded file is first saved under DATA_DIR.
-
-    With `organizations` (the codes the importer may import for, as a staff page gives them),
-    every record must name one of them; others are rejected as unknown organizations, and a
-    record held by an organization outside them is refused, not changed. `organization` names
-    the owner of a source imported for the first time; `encoding` (a CSV's) overrides the
-    mapping's and detection.
-    """
-    name = Path(file_name or getattr(file, "name", "") or "upload").name
-    record = _import_record(source=source, mapping=mapping, by=by, dry_run=dry_run,
-                            file_name=name, path="", queued=True, organizations=organizations,
-                            owner=organization, encoding=encoding)
-    if isinstance(file, str | Path):
-        record.path = str(Path(file).absolute())
-    else:
-        target = imports_dir() / str(record.pk) / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as out:
-            shutil.copyfileobj(file, out, 1 << 20)
-        record.path = str(target)
-    record.save(update_fields=["path"])
-    from outsidein.interactions.tasks import import_records_task
-
-    transaction.on_commit(lambda: import_records_task.enqueue(record.pk))
-    return record
 
 
 def interactions_import_run(*, import_id: int, progress: Progress | None = None,
@@ -473,8 +314,6 @@ def _failed(record: InteractionImport, message: str) -> None:
 
 
 def _default_zone() -> str:
-    from django.conf import settings
-
     return settings.TIME_ZONE
 
 
