@@ -146,6 +146,8 @@ def guaranteed_standards_for_user(user):
 
 def _organizations_in_scope(standard, scope) -> list:
     """The standard's organizations (its owner's subtree) that are in the scope."""
+    if not standard.organization.path:
+        return []  # an owner outside the tree (saved without the services) covers nothing
     return [o for o in scope if o.path.startswith(standard.organization.path)]
 
 
