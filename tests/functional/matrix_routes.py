@@ -9,6 +9,7 @@ tests/factories.example_world); parameter and payload builders read the objects 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -58,13 +59,11 @@ class Route:
 def _form_values(form) -> dict:
     """What a browser would send back for an unchanged form."""
     values = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, list | tuple):
             values[name] = ",".join(str(v) for v in value)
         elif isinstance(value, dict):
-            import json
-
             values[name] = json.dumps(value)
         elif value is None or value is False:
             continue

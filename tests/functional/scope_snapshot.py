@@ -98,8 +98,8 @@ def ministry_records(*, codes: set[str], sources: set[str]) -> list[tuple]:
     """The stored records that name one of the ministry's organizations or come from one of its
     source systems, sorted (every column that tells a record's owner and content)."""
     table = interaction_store().table(RECORD_COLUMNS).to_pylist()
-    return sorted((tuple(str(r[c]) for c in RECORD_COLUMNS) for r in table
-                   if r["organization"] in codes or r["source"] in sources))
+    return sorted(tuple(str(r[c]) for c in RECORD_COLUMNS) for r in table
+                   if r["organization"] in codes or r["source"] in sources)
 
 
 def differences(before: dict, after: dict) -> list[str]:
