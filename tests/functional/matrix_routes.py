@@ -44,6 +44,8 @@ class Write:
     other_ok: frozenset[int] = frozenset({404})
     runs_tasks: bool = False  # the write queues a task (an import): run it at once
     touches_store: bool = False  # the write may change the interaction store
+    # Whether the write took effect, for a caller who may make it (a page redirects either way).
+    done: Callable[[Ctx], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,38 @@ def _standard_add(ctx: Ctx) -> dict:
             "standard_type": "access", "unit": "none"}
 
 
+def _imported(ctx: Ctx, source: str) -> bool:
+    from outsidein.interactions.models import InteractionImport
+
+    made = InteractionImport.objects.filter(source=source, by=ctx.actor).first()
+    return made is not None and made.stored == 1
+
+
+def _revised(ctx: Ctx) -> bool:
+    return ctx.side.standard.versions.filter(name_en__endswith="(revised)").exists()
+
+
+def _published(ctx: Ctx) -> bool:
+    return not ctx.side.draft_standard.versions.filter(status="draft").exists()
+
+
+def _undone(ctx: Ctx) -> bool:
+    from outsidein.interactions.models import InteractionImport
+
+    return InteractionImport.objects.get(pk=_import_of(ctx)).status == "undone"
+
+
+def _mapping_saved(ctx: Ctx) -> bool:
+    from outsidein.interactions.models import SourceMapping
+
+    return SourceMapping.objects.filter(name="matrix-map").exists()
+
+
+def _mapping_changed(ctx: Ctx) -> bool:
+    ctx.side.mapping.refresh_from_db()
+    return ctx.side.mapping.constants == {"exclusion_reason": "taken over"}
+
+
 def _standard(ctx): return {"pk": ctx.side.standard.pk}  # noqa: E704
 def _draft(ctx): return {"pk": ctx.side.draft_standard.pk}  # noqa: E704
 def _result(ctx): return {"pk": ctx.side.result_id}  # noqa: E704
@@ -150,9 +184,10 @@ PAGE_ROUTES: dict[str, Route] = {
     "staff:service": Route(STAFF, params=lambda ctx: {"pk": ctx.side.service.pk}),
     "staff:standard": Route(STAFF, params=_standard),
     "staff:standard_edit": Route(STAFF, params=_standard, read_permission=perm.EDIT_STANDARDS,
-                                 writes=(Write("post", perm.EDIT_STANDARDS, _standard_edit),)),
+                                 writes=(Write("post", perm.EDIT_STANDARDS, _standard_edit,
+                                               done=_revised),)),
     "staff:standard_publish": Route(STAFF, params=_draft, read=False, writes=(
-        Write("post", perm.PUBLISH_STANDARDS, lambda ctx: {}),)),
+        Write("post", perm.PUBLISH_STANDARDS, lambda ctx: {}, done=_published),)),
     "staff:calendars": Route(STAFF),
     "staff:calendar": Route(STAFF, params=lambda ctx: {"pk": ctx.side.calendar.pk}),
     # staff: compliance
@@ -167,20 +202,22 @@ PAGE_ROUTES: dict[str, Route] = {
     "interactions:imports": Route(STAFF, read_permission=perm.IMPORT_RECORDS),
     "interactions:new": Route(STAFF, read_permission=perm.IMPORT_RECORDS, writes=(
         Write("post", perm.IMPORT_RECORDS, _upload, other_ok=frozenset({302}),
-              runs_tasks=True, touches_store=True),)),
+              runs_tasks=True, touches_store=True,
+              done=lambda ctx: _imported(ctx, "matrix-upload")),)),
     "interactions:detail": Route(STAFF, params=_import, read_permission=perm.IMPORT_RECORDS),
     "interactions:rejects_csv": Route(STAFF, params=_import,
                                       read_permission=perm.IMPORT_RECORDS),
     "interactions:undo": Route(STAFF, params=_import, read_permission=perm.IMPORT_RECORDS,
                                writes=(Write("post", perm.IMPORT_RECORDS, lambda ctx: {},
-                                             touches_store=True),)),
+                                             touches_store=True, done=_undone),)),
     "interactions:mappings": Route(STAFF, read_permission=perm.IMPORT_RECORDS),
     "interactions:mapping_new": Route(STAFF, read_permission=perm.IMPORT_RECORDS, writes=(
-        Write("post", perm.IMPORT_RECORDS, _mapping_new, other_ok=frozenset({200, 403, 404})),)),
+        Write("post", perm.IMPORT_RECORDS, _mapping_new, other_ok=frozenset({200, 403, 404}),
+              done=_mapping_saved),)),
     "interactions:mapping_edit": Route(
         STAFF, params=lambda ctx: {"pk": ctx.side.mapping.pk},
         read_permission=perm.IMPORT_RECORDS,
-        writes=(Write("post", perm.IMPORT_RECORDS, _mapping_edit),)),
+        writes=(Write("post", perm.IMPORT_RECORDS, _mapping_edit, done=_mapping_changed),)),
     # the API's own pages (its operations are below, by operation id)
     "api:api-root": Route(OPEN, answers=frozenset({404})),  # the API has no page of its own
     "api:docs-asset": Route(OPEN, params=lambda ctx: {"name": "swagger-ui.css"}),
