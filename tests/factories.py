@@ -107,15 +107,20 @@ def guarantee(standard):
 
 
 def online_records(office_code: str, service_code: str, prefix: str, *, count: int = 6,
-                   day: dt.date = RECORD_MONTH, late_every: int = 3) -> list[dict]:
-    """Online applications decided in 2 business days, every `late_every`-th in 20."""
+                   day: dt.date = RECORD_MONTH, late_every: int = 3,
+                   still_open: int = 0) -> list[dict]:
+    """Online applications decided in 2 business days, every `late_every`-th in 20; then
+    `still_open` more submitted ten days ago and not decided yet (overdue, at risk)."""
     rows = []
-    for n in range(1, count + 1):
-        submitted = dt.datetime.combine(day, dt.time(9, n), tzinfo=dt.UTC)
+    recent = dt.date.today() - dt.timedelta(days=10)
+    for n in range(1, count + still_open + 1):
+        submitted = dt.datetime.combine(day if n <= count else recent, dt.time(9, n),
+                                        tzinfo=dt.UTC)
         done = submitted + dt.timedelta(days=28 if n % late_every == 0 else 2)
         rows.append({"record_id": f"{prefix}-{n}", "channel": "online",
                      "organization": office_code, "service": service_code,
-                     "submitted_at": submitted.isoformat(), "completed_at": done.isoformat(),
+                     "submitted_at": submitted.isoformat(),
+                     "completed_at": done.isoformat() if n <= count else None,
                      "fee_paid": 45.0, "guarantee_eligible": True})
     return rows
 
@@ -166,7 +171,7 @@ def ministry_world(gov, *, code: str, name_en: str, name_fr: str, office_code: s
                             clock_start="received", clock_stop="responded",
                             unit=Unit.BUSINESS_DAYS, threshold=Decimal(10),
                             target_share=Decimal("0.8"))
-    records = online_records(office_code, service_code, record_prefix)
+    records = online_records(office_code, service_code, record_prefix, still_open=1)
     # The last row names no organization the lead may import for: the import has a reject.
     sent = [*records, {**records[0], "record_id": f"{record_prefix}-X", "organization": "nowhere"}]
     report = interactions_import_records(records=mapped(sent, column_map), source=source,
@@ -212,7 +217,8 @@ def example_world() -> SimpleNamespace:
     compliance_run()
     for side in (a, b):
         side.result_id = ComplianceResult.objects.get(
-            organization=side.office, version=side.version, period_kind="month").pk
+            organization=side.office, version=side.version, period_kind="month",
+            period_start=RECORD_MONTH.replace(day=1)).pk
     return SimpleNamespace(gov=gov, a=a, b=b, personas=personas, b_user=b.lead)
 
 

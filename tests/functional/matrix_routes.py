@@ -56,6 +56,8 @@ class Route:
     read: bool = True  # False: GET is refused (405), the route only takes writes
     writes: tuple[Write, ...] = ()
     answers: frozenset[int] = frozenset({200})  # what a GET of an open route answers
+    # Filters of a list naming a ministry's objects: naming another's lists nothing of it.
+    query: Builder | None = None
 
 
 def _form_values(form) -> dict:
@@ -180,7 +182,8 @@ PAGE_ROUTES: dict[str, Route] = {
         Write("post", perm.VIEW, lambda ctx: {"language": "fr", "next": "/fr/"}),)),
     # staff: inventory, standards, calendars
     "staff:home": Route(STAFF),
-    "staff:services": Route(STAFF),
+    "staff:services": Route(STAFF, query=lambda ctx: {"organization": ctx.side.org.code,
+                                                       "q": ctx.side.service.code}),
     "staff:service": Route(STAFF, params=lambda ctx: {"pk": ctx.side.service.pk}),
     "staff:standard": Route(STAFF, params=_standard),
     "staff:standard_edit": Route(STAFF, params=_standard, read_permission=perm.EDIT_STANDARDS,
@@ -191,10 +194,12 @@ PAGE_ROUTES: dict[str, Route] = {
     "staff:calendars": Route(STAFF),
     "staff:calendar": Route(STAFF, params=lambda ctx: {"pk": ctx.side.calendar.pk}),
     # staff: compliance
-    "compliance:dashboard": Route(STAFF),
+    "compliance:dashboard": Route(STAFF, query=lambda ctx: {
+        "organization": ctx.side.office.code, "service": ctx.side.service.pk, "period": "month"}),
     "compliance:records": Route(STAFF, params=_result),
     "compliance:records_csv": Route(STAFF, params=_result),
-    "compliance:at_risk": Route(STAFF),
+    "compliance:at_risk": Route(STAFF, query=lambda ctx: {"organization": ctx.side.office.code,
+                                                           "hours": 400}),
     "compliance:guarantees": Route(STAFF),
     "compliance:breaches": Route(STAFF, params=_standard),
     "compliance:breaches_csv": Route(STAFF, params=_standard),
@@ -234,7 +239,7 @@ ADMIN_NAMESPACE = "admin"
 OPERATIONS: dict[str, Route] = {
     "organization_list": Route(API),
     "organization_detail": Route(API, params=lambda ctx: {"code": ctx.side.org.code}),
-    "service_list": Route(API),
+    "service_list": Route(API, query=lambda ctx: {"organization": ctx.side.org.code}),
     "service_add": Route(API, writes=(Write(
         "post", perm.EDIT_SERVICES, body="json", own_ok=frozenset({201}),
         other_ok=frozenset({422}),
@@ -245,7 +250,8 @@ OPERATIONS: dict[str, Route] = {
                             read=False, writes=(Write(
                                 "patch", perm.EDIT_SERVICES, body="json", own_ok=frozenset({200}),
                                 payload=lambda ctx: {"name_en": "Renamed by the matrix"}),)),
-    "standard_list": Route(API),
+    "standard_list": Route(API, query=lambda ctx: {"service": ctx.side.service.pk,
+                                                   "organization": ctx.side.org.code}),
     "standard_add": Route(API, writes=(Write(
         "post", perm.EDIT_STANDARDS, _standard_add, body="json", own_ok=frozenset({201}),
         other_ok=frozenset({422})),)),

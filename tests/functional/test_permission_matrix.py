@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.http import urlencode
 
 from outsidein.accounts.models import Role
 from outsidein.accounts.permissions import ROLE_PERMISSIONS, VIEW
@@ -207,7 +208,8 @@ class Cell:
     language: str = ""  # a page under i18n_patterns is called in each language
 
     def __str__(self) -> str:
-        side = f" addressing {self.side.org.code}" if self.addresses else ""
+        side = (f" addressing {self.side.org.code}"
+                if self.addresses or self.route.query is not None else "")
         language = f" in {self.language}" if self.language else ""
         return f"{self.method.upper()} {self.found.key}{language} as {self.actor.label}{side}"
 
@@ -278,7 +280,7 @@ def cells(found: Found, matrix) -> list[Cell]:
         if admin and actor.label not in ADMIN_ACTORS:
             continue
         for method, write in methods:
-            addressed = route.params is not None or write is not None
+            addressed = route.params is not None or write is not None or route.query is not None
             sides = actor.sides if addressed else (actor.own or matrix.world.a,)
             if route.kind in (table.PUBLIC, table.OPEN) or admin:
                 sides = sides[:1]
@@ -293,6 +295,9 @@ def perform(cell: Cell, matrix) -> list[str]:
     world = matrix.world
     ctx = SimpleNamespace(world=world, side=cell.side, actor=cell.actor.user)
     url = address(cell.found, cell.route.params(ctx) if cell.route.params else {})
+    query = cell.route.query(ctx) if cell.route.query is not None and not cell.write else {}
+    if query:
+        url += "?" + urlencode(query)
     if cell.language:
         url = f"/{cell.language}/" + url.removeprefix(f"/{LANGUAGES[0]}/")
     api_call = cell.route.kind == table.API
@@ -342,7 +347,7 @@ def perform(cell: Cell, matrix) -> list[str]:
         body = response.json()
         if body.get("stored") or body.get("updated"):
             problems.append(f"{cell}: stored records for another ministry: {body}")
-    problems += _leaks(cell, response, matrix, sent=repr(payload))
+    problems += _leaks(cell, response, matrix, sent=f"{payload!r} {query!r}")
     return problems
 
 
