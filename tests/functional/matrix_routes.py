@@ -101,6 +101,10 @@ def _standard_edit(ctx: Ctx) -> dict:
     return values
 
 
+def _edit_and_publish(ctx: Ctx) -> dict:
+    return {**_standard_edit(ctx), "publish": "on", "effective_from": "2026-01-01"}
+
+
 def _mapping_new(ctx: Ctx) -> dict:
     # `organization` names the owner once mappings have one (ignored before).
     return {"name": "matrix-map", "source": "matrix-upload", "organization": ctx.side.org.pk,
@@ -188,7 +192,10 @@ PAGE_ROUTES: dict[str, Route] = {
     "staff:standard": Route(STAFF, params=_standard),
     "staff:standard_edit": Route(STAFF, params=_standard, read_permission=perm.EDIT_STANDARDS,
                                  writes=(Write("post", perm.EDIT_STANDARDS, _standard_edit,
-                                               done=_revised),)),
+                                               done=_revised),
+                                         # saving and publishing at once needs both rights
+                                         Write("post", perm.PUBLISH_STANDARDS, _edit_and_publish,
+                                               done=_revised))),
     "staff:standard_publish": Route(STAFF, params=_draft, read=False, writes=(
         Write("post", perm.PUBLISH_STANDARDS, lambda ctx: {}, done=_published),)),
     "staff:calendars": Route(STAFF),

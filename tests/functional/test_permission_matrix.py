@@ -424,3 +424,18 @@ def test_route_answers_each_person_within_their_scope(found, matrix):
         pytest.fail(uncovered([found])[0])
     problems = [p for cell in cells(found, matrix) for p in perform(cell, matrix)]
     assert not problems, "\n".join(problems)
+
+
+def test_a_standard_cannot_take_another_ministrys_calendar(matrix):
+    """A write naming an object of another ministry in its body refuses it as no choice."""
+    world = matrix.world
+    lead = next(a for a in matrix.actors if a.user == world.a.lead)
+    url = f"/api/standards/{world.a.standard.pk}"
+    before = _snapshot(world.a, False)
+    response = lead.api.patch(url, {"calendar": world.b.calendar.pk},
+                              content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["calendar"]
+    assert _snapshot(world.a, False) == before
+    assert lead.api.patch(url, {"calendar": world.a.calendar.pk},
+                          content_type="application/json").status_code == 200
