@@ -5,10 +5,20 @@ import inspect
 from decimal import Decimal
 from types import SimpleNamespace
 
-from outsidein.accounts.models import ClientType, GovernmentLevel, OrgKind, Role
+from outsidein.accounts.models import ClientType, GovernmentLevel, Organization, OrgKind, Role
 from outsidein.accounts.services import membership_grant, organization_create, user_create
-from outsidein.standards.services import service_create, standard_create, standard_publish
-from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from outsidein.calendars.services import calendar_create, calendar_set_hours
+from outsidein.compliance.models import ComplianceResult
+from outsidein.compliance.services import compliance_run
+from outsidein.interactions import services as imports
+from outsidein.interactions.services import interactions_import_records, source_mapping_create
+from outsidein.standards.services import (
+    guarantee_set,
+    service_create,
+    standard_create,
+    standard_publish,
+)
+from outsidein.standards.vocabulary import Channel, RemedyKind, StandardType, Unit
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -85,8 +95,6 @@ def office(parent, code: str, name_en: str = "", name_fr: str = "") -> object:
 
 def calendar(organization, name: str):
     """A calendar of an organization: Ontario holidays, open 8:30 to 17:00 on weekdays."""
-    from outsidein.calendars.services import calendar_create, calendar_set_hours
-
     made = calendar_create(name=name, organization=organization, timezone="America/Toronto",
                            country="CA", subdivision="ON")
     calendar_set_hours(calendar=made, slots={d: [(dt.time(8, 30), dt.time(17, 0))]
@@ -96,9 +104,6 @@ def calendar(organization, name: str):
 
 def guarantee(standard):
     """An approved money-back guarantee: the whole fee back when the standard is missed."""
-    from outsidein.standards.services import guarantee_set
-    from outsidein.standards.vocabulary import RemedyKind
-
     return guarantee_set(standard=standard, remedy_kind=RemedyKind.FEE_SHARE,
                          fee_share=Decimal(1), remedy_en="Full refund of the fee.",
                          remedy_fr="Remboursement complet des frais.",
@@ -134,8 +139,6 @@ def mapped(rows: list[dict], column_map: dict[str, str]) -> list[dict]:
 def _mapping_owner(organization) -> dict:
     """The owner a saved mapping takes, once mappings belong to an organization (decision 15;
     the ownership change lands separately: until then mappings take no owner)."""
-    from outsidein.interactions import services as imports
-
     fields = getattr(imports, "MAPPING_FIELDS", set())
     accepts = "organization" in fields or "organization" in inspect.signature(
         imports.source_mapping_create).parameters
@@ -147,11 +150,6 @@ def ministry_world(gov, *, code: str, name_en: str, name_fr: str, office_code: s
                    calendar_name: str) -> SimpleNamespace:
     """One ministry with an office, a service, a guaranteed standard, a calendar, a saved
     mapping and an import of records by its quality lead."""
-    from outsidein.interactions.services import (
-        interactions_import_records,
-        source_mapping_create,
-    )
-
     org = ministry(gov, code, name_en, name_fr)
     branch = office(org, office_code)
     svc = service(org, code=service_code, name_en=f"{name_en} licence",
@@ -188,10 +186,6 @@ def example_world() -> SimpleNamespace:
     """The Province of Example with ministries A (Health) and B (Transportation), one persona
     per role in A (`personas[role]`, A's lead is `personas["quality_lead"]`), B's quality lead
     (`b_user`), and compliance results computed over both ministries' records."""
-    from outsidein.compliance.models import ComplianceResult
-    from outsidein.compliance.services import compliance_run
-    from outsidein.interactions.services import interactions_import_records
-
     gov = province()
     a = ministry_world(gov, code="health", name_en="Ministry of Health",
                        name_fr="Ministère de la Santé", office_code="health-north",
@@ -224,8 +218,6 @@ def example_world() -> SimpleNamespace:
 
 def pathless_organization(code: str, parent=None):
     """An organization saved without the service (no tree path): it must grant nothing."""
-    from outsidein.accounts.models import Organization
-
     return Organization.objects.create(
         code=code, name_en=f"Unplaced {code}", name_fr=f"Non placée {code}", kind=OrgKind.OFFICE,
         parent=parent, level_of_government=GovernmentLevel.PROVINCIAL)
