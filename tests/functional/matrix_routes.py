@@ -19,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from outsidein.accounts import permissions as perm
 from outsidein.interactions.forms import MappingForm
 from outsidein.standards.forms import StandardVersionForm
+from tests.factories import mapped
 
-Ctx = SimpleNamespace  # world, side, actor (a user or None)
+Ctx = SimpleNamespace  # world, side, actor (a user or None), own (the actor's side or None)
 Builder = Callable[[Ctx], dict]
 
 # What a route does with the people it serves.
@@ -92,6 +93,27 @@ def upload_rows(ctx: Ctx) -> str:
 def _upload(ctx: Ctx) -> dict:
     return {"file": SimpleUploadedFile("matrix.csv", upload_rows(ctx).encode(), "text/csv"),
             "source": "matrix-upload"}
+
+
+def _resent_row(ctx: Ctx) -> dict:
+    """One of the side's stored records sent again (its source and record id), from the
+    caller's own office, with the columns named as the side's files name them. Replacing a
+    record is for its owner's importers alone: from anyone else it must change nothing."""
+    mine = ctx.own or ctx.side
+    row = {**ctx.side.records[0], "organization": mine.office.code,
+           "service": mine.service.code}
+    return mapped([row], ctx.side.mapping.column_map)[0]
+
+
+def _resent_upload(ctx: Ctx) -> dict:
+    row = _resent_row(ctx)
+    text = ",".join(row) + "\n" + ",".join("" if v is None else str(v) for v in row.values())
+    return {"file": SimpleUploadedFile("resent.csv", f"{text}\n".encode(), "text/csv"),
+            "source": ctx.side.source}
+
+
+def _resent_batch(ctx: Ctx) -> dict:
+    return {"source": ctx.side.source, "records": [_resent_row(ctx)]}
 
 
 def _standard_edit(ctx: Ctx) -> dict:
@@ -215,7 +237,9 @@ PAGE_ROUTES: dict[str, Route] = {
     "interactions:new": Route(STAFF, read_permission=perm.IMPORT_RECORDS, writes=(
         Write("post", perm.IMPORT_RECORDS, _upload, other_ok=frozenset({302}),
               runs_tasks=True, touches_store=True,
-              done=lambda ctx: _imported(ctx, "matrix-upload")),)),
+              done=lambda ctx: _imported(ctx, "matrix-upload")),
+        Write("post", perm.IMPORT_RECORDS, _resent_upload, other_ok=frozenset({302}),
+              runs_tasks=True, touches_store=True))),
     "interactions:detail": Route(STAFF, params=_import, read_permission=perm.IMPORT_RECORDS),
     "interactions:rejects_csv": Route(STAFF, params=_import,
                                       read_permission=perm.IMPORT_RECORDS),
@@ -276,7 +300,9 @@ OPERATIONS: dict[str, Route] = {
     # A batch naming another ministry's office is taken (201) with every record refused.
     "batch_import": Route(API, read=False, writes=(Write(
         "post", perm.IMPORT_RECORDS, _batch, body="json", own_ok=frozenset({201}),
-        other_ok=frozenset({201, 422}), touches_store=True),)),
+        other_ok=frozenset({201, 422}), touches_store=True),
+        Write("post", perm.IMPORT_RECORDS, _resent_batch, body="json", own_ok=frozenset({201}),
+              other_ok=frozenset({201, 422}), touches_store=True))),
     "import_index": Route(API),
     "import_detail": Route(API, params=lambda ctx: {"import_id": _import_of(ctx)},
                            read_permission=perm.IMPORT_RECORDS),
