@@ -263,7 +263,7 @@ def _open_statuses(cell: Cell) -> set[int]:
 
 # The admin answers every non-superuser alike: these stand for all of them there.
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
-ADMIN_ACTORS = {"anonymous", f"A {Role.ADMINISTRATOR}", "B quality_lead", "unplaced lead"}
+ADMIN_ACTORS = {"anonymous", f"A {Role.ADMINISTRATOR}"}
 
 
 def cells(found: Found, matrix) -> list[Cell]:
@@ -391,9 +391,14 @@ def _call(client: Client, cell: Cell, url: str, payload):
     if cell.write.body == "json":
         return send(url, payload, content_type="application/json")
     if cell.write.runs_tasks:
-        with override_settings(TASKS=IMMEDIATE_TASKS), \
-                TestCase.captureOnCommitCallbacks(execute=True):
-            return send(url, payload)
+        with override_settings(TASKS=IMMEDIATE_TASKS):
+            with TestCase.captureOnCommitCallbacks() as queued:
+                response = send(url, payload)
+            # Run the import the request queued; the recompute that the import queues in turn
+            # is left out (the records are compared, and a recompute per call costs too much).
+            for callback in queued:
+                callback()
+        return response
     return send(url, payload)
 
 
