@@ -177,7 +177,8 @@ def matrix(django_db_setup, django_db_blocker, tmp_path_factory):
                 _token, raw = api_token_create(user=actor.user, name="matrix")
                 actor.api = Client(headers={"Authorization": f"Bearer {raw}"})
         markers = {side.org.code: _markers(side) for side in (a, b)}
-        yield SimpleNamespace(world=world, actors=actors, data=data, markers=markers)
+        yield SimpleNamespace(world=world, actors=actors, data=data, markers=markers,
+                              baseline={})
         transaction.set_rollback(True)
 
 
@@ -315,7 +316,7 @@ def perform(cell: Cell, matrix) -> list[str]:
         data_dir = _fresh_store(matrix) if touches else settings.DATA_DIR
         with override_settings(DATA_DIR=data_dir):
             files = _store_files(data_dir)
-            before = {side.org.code: _snapshot(side, touches) for side in watched}
+            before = {side.org.code: _baseline(matrix, side, touches) for side in watched}
             try:
                 response = _call(client, cell, url, payload)
             except Exception as exc:  # noqa: BLE001 - any exception is a 500 to the caller
@@ -361,6 +362,15 @@ def _watched(cell: Cell, world) -> list:
     if not may:
         return [cell.side]
     return [side for side in (world.a, world.b) if side is not cell.side]
+
+
+def _baseline(matrix, side, records: bool) -> dict:
+    """The ministry as every call finds it: each call is rolled back and a write that may touch
+    the store gets a fresh copy of it, so the state before one write is the state before any."""
+    key = (side.org.code, records)
+    if key not in matrix.baseline:
+        matrix.baseline[key] = _snapshot(side, records)
+    return matrix.baseline[key]
 
 
 def _snapshot(side, records: bool) -> dict:
