@@ -56,7 +56,7 @@ class Route:
     read_permission: str = perm.VIEW
     read: bool = True  # False: GET is refused (405), the route only takes writes
     writes: tuple[Write, ...] = ()
-    answers: frozenset[int] = frozenset({200})  # what a GET of an open route answers
+    answers: frozenset[int] = frozenset({200})  # what a GET answers whoever may read it
     # Filters of a list naming a ministry's objects: naming another's lists nothing of it.
     query: Builder | None = None
 

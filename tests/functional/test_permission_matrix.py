@@ -240,11 +240,11 @@ class Cell:
         may = self.permission in actor.permissions
         lacking = {403} if kind == table.STAFF or self.write else {403, 404}
         if not self.addresses:
-            return {200} if may or self.permission == VIEW else lacking
+            return set(self.route.answers) if may or self.permission == VIEW else lacking
         if self.own:
             if not may:
                 return lacking
-            return set(self.write.own_ok) if self.write else {200}
+            return set(self.write.own_ok) if self.write else set(self.route.answers)
         refused = set(self.write.other_ok) if self.write else {404}
         return refused | ({403} if not may else set())
 
