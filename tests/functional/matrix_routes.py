@@ -128,8 +128,8 @@ def _edit_and_publish(ctx: Ctx) -> dict:
 
 
 def _mapping_new(ctx: Ctx) -> dict:
-    # `organization` names the owner once mappings have one (ignored before).
-    return {"name": "matrix-map", "source": "matrix-upload", "organization": ctx.side.org.pk,
+    # `organization` names the owner (by code) once mappings have one (ignored before).
+    return {"name": "matrix-map", "source": "matrix-upload", "organization": ctx.side.org.code,
             "column_map": '{"Ref": "record_id"}', "constants": "{}",
             "time_zone": "America/Toronto"}
 
@@ -137,7 +137,7 @@ def _mapping_new(ctx: Ctx) -> dict:
 def _mapping_edit(ctx: Ctx) -> dict:
     values = _form_values(MappingForm(instance=ctx.side.mapping))
     values["constants"] = '{"exclusion_reason": "taken over"}'
-    values["organization"] = ctx.side.org.pk
+    values["organization"] = ctx.side.org.code
     return values
 
 
@@ -235,10 +235,12 @@ PAGE_ROUTES: dict[str, Route] = {
     # staff: imports and saved mappings
     "interactions:imports": Route(STAFF, read_permission=perm.IMPORT_RECORDS),
     "interactions:new": Route(STAFF, read_permission=perm.IMPORT_RECORDS, writes=(
-        Write("post", perm.IMPORT_RECORDS, _upload, other_ok=frozenset({302}),
+        # From another ministry the upload is refused by the form (200) or taken and its rows
+        # refused (302 to the import): either way nothing of the other ministry changes.
+        Write("post", perm.IMPORT_RECORDS, _upload, other_ok=frozenset({200, 302}),
               runs_tasks=True, touches_store=True,
               done=lambda ctx: _imported(ctx, "matrix-upload")),
-        Write("post", perm.IMPORT_RECORDS, _resent_upload, other_ok=frozenset({302}),
+        Write("post", perm.IMPORT_RECORDS, _resent_upload, other_ok=frozenset({200, 302}),
               runs_tasks=True, touches_store=True))),
     "interactions:detail": Route(STAFF, params=_import, read_permission=perm.IMPORT_RECORDS),
     "interactions:rejects_csv": Route(STAFF, params=_import,

@@ -349,7 +349,7 @@ def perform(cell: Cell, matrix) -> list[str]:
         body = response.json()
         if body.get("stored") or body.get("updated"):
             problems.append(f"{cell}: stored records for another ministry: {body}")
-    problems += _leaks(cell, response, matrix, sent=f"{payload!r} {query!r}")
+    problems += _leaks(cell, response, matrix, sent=f"{url} {payload!r} {query!r}")
     return problems
 
 
