@@ -1,12 +1,24 @@
 """Fixed fictional organizations and personas shared by every test."""
 
 import datetime as dt
+import inspect
 from decimal import Decimal
+from types import SimpleNamespace
 
-from outsidein.accounts.models import ClientType, GovernmentLevel, OrgKind, Role
+from outsidein.accounts.models import ClientType, GovernmentLevel, Organization, OrgKind, Role
 from outsidein.accounts.services import membership_grant, organization_create, user_create
-from outsidein.standards.services import service_create, standard_create, standard_publish
-from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from outsidein.calendars.services import calendar_create, calendar_set_hours
+from outsidein.compliance.models import ComplianceResult
+from outsidein.compliance.services import compliance_run
+from outsidein.interactions import services as imports
+from outsidein.interactions.services import interactions_import_records, source_mapping_create
+from outsidein.standards.services import (
+    guarantee_set,
+    service_create,
+    standard_create,
+    standard_publish,
+)
+from outsidein.standards.vocabulary import Channel, RemedyKind, StandardType, Unit
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -59,8 +71,153 @@ def published_standard(svc, code: str = "ST1", effective_from=dt.date(2025, 4, 1
     return standard_publish(version=version, effective_from=effective_from)
 
 
-def office(parent, code: str = "licensing", name_en: str = "Licensing office",
-           name_fr: str = "Bureau des permis") -> object:
+# ---- the shared world: two ministries, their offices, people, data and records ---------------
+#
+# Ministry A (Health) and ministry B (Transportation) of the Province of Example, each with an
+# office, a service with a published standard and an approved guarantee, a calendar, a saved
+# column mapping, an import of interaction records from a source system of its own, and the
+# compliance results computed over them. Ministry A has one persona per role; ministry B has
+# its quality lead. Tests that check scope address A's objects as A's people and B's objects
+# as A's people, and the other way round.
+
+A_SOURCE = "health-portal"
+B_SOURCE = "demo-portal"  # the demo's name: a source name others may well reuse
+RECORD_MONTH = dt.date(2025, 5, 5)
+
+
+def office(parent, code: str = "licensing", name_en: str = "", name_fr: str = "") -> object:
     """An office under a ministry (the third level of the tree)."""
-    return organization_create(code=code, name_en=name_en, name_fr=name_fr, kind=OrgKind.OFFICE,
-                               parent=parent, level_of_government=GovernmentLevel.PROVINCIAL)
+    return organization_create(code=code, name_en=name_en or f"Office {code}",
+                               name_fr=name_fr or f"Bureau {code}", kind=OrgKind.OFFICE,
+                               parent=parent, level_of_government=GovernmentLevel.PROVINCIAL,
+                               service_area="general", client_types=[ClientType.INDIVIDUALS])
+
+
+def calendar(organization, name: str):
+    """A calendar of an organization: Ontario holidays, open 8:30 to 17:00 on weekdays."""
+    made = calendar_create(name=name, organization=organization, timezone="America/Toronto",
+                           country="CA", subdivision="ON")
+    calendar_set_hours(calendar=made, slots={d: [(dt.time(8, 30), dt.time(17, 0))]
+                                             for d in range(5)})
+    return made
+
+
+def guarantee(standard):
+    """An approved money-back guarantee: the whole fee back when the standard is missed."""
+    return guarantee_set(standard=standard, remedy_kind=RemedyKind.FEE_SHARE,
+                         fee_share=Decimal(1), remedy_en="Full refund of the fee.",
+                         remedy_fr="Remboursement complet des frais.",
+                         approving_body="Treasury Board", approved_on=dt.date(2025, 2, 14),
+                         approval_reference="TB-2025-001")
+
+
+def online_records(office_code: str, service_code: str, prefix: str, *, count: int = 6,
+                   day: dt.date = RECORD_MONTH, late_every: int = 3,
+                   still_open: int = 0) -> list[dict]:
+    """Online applications decided in 2 business days, every `late_every`-th in 20; then
+    `still_open` more submitted ten days ago and not decided yet (overdue, at risk)."""
+    rows = []
+    recent = dt.date.today() - dt.timedelta(days=10)
+    for n in range(1, count + still_open + 1):
+        submitted = dt.datetime.combine(day if n <= count else recent, dt.time(9, n),
+                                        tzinfo=dt.UTC)
+        done = submitted + dt.timedelta(days=28 if n % late_every == 0 else 2)
+        rows.append({"record_id": f"{prefix}-{n}", "channel": "online",
+                     "organization": office_code, "service": service_code,
+                     "submitted_at": submitted.isoformat(),
+                     "completed_at": done.isoformat() if n <= count else None,
+                     "fee_paid": 45.0, "guarantee_eligible": True})
+    return rows
+
+
+def mapped(rows: list[dict], column_map: dict[str, str]) -> list[dict]:
+    """The rows as a source system names its columns (the inverse of a saved mapping)."""
+    inverse = {field: column for column, field in column_map.items()}
+    return [{inverse.get(k, k): v for k, v in row.items()} for row in rows]
+
+
+def _mapping_owner(organization) -> dict:
+    """The owner a saved mapping takes, once mappings belong to an organization (decision 15;
+    the ownership change lands separately: until then mappings take no owner)."""
+    fields = getattr(imports, "MAPPING_FIELDS", set())
+    accepts = "organization" in fields or "organization" in inspect.signature(
+        imports.source_mapping_create).parameters
+    return {"organization": organization} if accepts else {}
+
+
+def ministry_world(gov, *, code: str, name_en: str, name_fr: str, office_code: str,
+                   service_code: str, source: str, record_prefix: str, lead_username: str,
+                   calendar_name: str) -> SimpleNamespace:
+    """One ministry with an office, a service, a guaranteed standard, a calendar, a saved
+    mapping and an import of records by its quality lead."""
+    org = ministry(gov, code, name_en, name_fr)
+    branch = office(org, office_code)
+    svc = service(org, code=service_code, name_en=f"{name_en} licence",
+                  name_fr=f"Permis — {name_fr}", has_fee=True, fee_amount=Decimal("45.00"))
+    version = published_standard(svc, code=f"{service_code}-ONL", threshold=Decimal(5))
+    guarantee(version.standard)
+    lead = person(lead_username, org, Role.QUALITY_LEAD)
+    column_map = {"Reference": "record_id", "Office": "organization"}
+    saved = source_mapping_create(name=f"{source}-map", source=source, column_map=column_map,
+                                  by=lead, **_mapping_owner(org))
+    draft = standard_create(organization=org, service=svc, code=f"{service_code}-MAIL",
+                            name_en="Letters answered within 10 business days",
+                            name_fr="Réponse aux lettres en 10 jours ouvrables",
+                            text_en="We answer your letter within 10 business days.",
+                            text_fr="Nous répondons à votre lettre en 10 jours ouvrables.",
+                            standard_type=StandardType.TIMELINESS, channel=Channel.MAIL,
+                            clock_start="received", clock_stop="responded",
+                            unit=Unit.BUSINESS_DAYS, threshold=Decimal(10),
+                            target_share=Decimal("0.8"))
+    records = online_records(office_code, service_code, record_prefix, still_open=1)
+    # The last row names no organization the lead may import for: the import has a reject.
+    sent = [*records, {**records[0], "record_id": f"{record_prefix}-X", "organization": "nowhere"}]
+    report = interactions_import_records(records=mapped(sent, column_map), source=source,
+                                         mapping=saved, by=lead,
+                                         organizations=[code, office_code])
+    return SimpleNamespace(
+        org=org, office=branch, service=svc, standard=version.standard, version=version,
+        draft_standard=draft.standard, calendar=calendar(org, calendar_name), mapping=saved,
+        lead=lead, source=source, records=records, import_id=report.import_id,
+        imports={lead.pk: report.import_id})
+
+
+def example_world() -> SimpleNamespace:
+    """The Province of Example with ministries A (Health) and B (Transportation), one persona
+    per role in A (`personas[role]`, A's lead is `personas["quality_lead"]`), B's quality lead
+    (`b_user`), and compliance results computed over both ministries' records."""
+    gov = province()
+    a = ministry_world(gov, code="health", name_en="Ministry of Health",
+                       name_fr="Ministère de la Santé", office_code="health-north",
+                       service_code="H1", source=A_SOURCE, record_prefix="H",
+                       lead_username="health-quality_lead", calendar_name="Health offices")
+    b = ministry_world(gov, code="transport", name_en="Ministry of Transportation",
+                       name_fr="Ministère des Transports", office_code="transport-south",
+                       service_code="T1", source=B_SOURCE, record_prefix="T",
+                       lead_username="transport-lead", calendar_name="Transportation offices")
+    personas = {Role.QUALITY_LEAD.value: a.lead}
+    for role in Role.values:
+        if role not in personas:
+            personas[role] = person(f"health-{role}", a.org, role)
+    # Every persona who may import has an import of its own (imports are their maker's).
+    for role in (Role.ADMINISTRATOR, Role.ANALYST):
+        rows = [{**a.records[0], "record_id": f"H-{role}"},
+                {**a.records[0], "record_id": f"H-{role}-X", "organization": "nowhere"}]
+        report = interactions_import_records(
+            records=mapped(rows, a.mapping.column_map), source=A_SOURCE, mapping=a.mapping,
+            by=personas[role],
+            organizations=[a.org.code, a.office.code])
+        a.imports[personas[role].pk] = report.import_id
+    compliance_run()
+    for side in (a, b):
+        side.result_id = ComplianceResult.objects.get(
+            organization=side.office, version=side.version, period_kind="month",
+            period_start=RECORD_MONTH.replace(day=1)).pk
+    return SimpleNamespace(gov=gov, a=a, b=b, personas=personas, b_user=b.lead)
+
+
+def pathless_organization(code: str, parent=None):
+    """An organization saved without the service (no tree path): it must grant nothing."""
+    return Organization.objects.create(
+        code=code, name_en=f"Unplaced {code}", name_fr=f"Non placée {code}", kind=OrgKind.OFFICE,
+        parent=parent, level_of_government=GovernmentLevel.PROVINCIAL)

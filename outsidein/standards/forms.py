@@ -1,6 +1,7 @@
 """Staff forms for the inventory and standards."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from outsidein.standards.models import StandardVersion
@@ -53,8 +54,14 @@ class StandardVersionForm(forms.ModelForm):
         widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in
                    ["text_en", "text_fr", "pledge_en", "pledge_fr", "redress_en", "redress_fr"]}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, calendars=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if calendars is not None:
+            # Only calendars the editor may see are offered (and accepted), plus the one the
+            # version already uses: another ministry's calendar does not exist for them.
+            current = self.instance.calendar_id if self.instance else None
+            self.fields["calendar"].queryset = calendars.model.objects.filter(
+                Q(pk__in=calendars.values("pk")) | Q(pk=current)).order_by("name")
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.update(SELECT)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from outsidein.accounts.permissions import EDIT_STANDARDS, PUBLISH_STANDARDS
 from outsidein.accounts.selectors import organizations_for_user, user_can, user_roles
+from outsidein.calendars.selectors import calendars_for_user
 from outsidein.common.audit import audit_trail
 from outsidein.common.forms import add_validation_errors
 from outsidein.standards.forms import ServiceFilterForm, StandardVersionForm
@@ -100,7 +101,8 @@ def standard_edit(request, pk: int):
     if not user_can(request.user, EDIT_STANDARDS, standard.organization):
         raise PermissionDenied
     base = standard.versions.order_by("-number").first()
-    form = StandardVersionForm(request.POST or None, instance=base)
+    form = StandardVersionForm(request.POST or None, instance=base,
+                               calendars=calendars_for_user(request.user))
     if request.method == "POST" and form.is_valid():
         publish = form.cleaned_data["publish"]
         if publish and not user_can(request.user, PUBLISH_STANDARDS, standard.organization):

@@ -78,3 +78,25 @@ def test_an_organization_added_through_the_admin_site_gets_its_place_in_the_tree
     assert parks.path == f"{gov.path}{parks.pk}/"
     lead = factories.person("lead", parks, Role.QUALITY_LEAD)
     assert set(organizations_for_user(lead)) == {parks}
+
+
+def test_an_organization_saved_without_the_service_grants_nothing():
+    # Saved directly, it has no tree path; a blank path would prefix every other one.
+    from outsidein.accounts.models import Organization
+    from outsidein.accounts.permissions import IMPORT_RECORDS
+    from outsidein.accounts.selectors import organization_subtree
+
+    gov = factories.province()
+    health = factories.ministry(gov, "health")
+    unplaced = Organization.objects.create(code="unplaced", name_en="Unplaced", name_fr="Non placée",
+                                           kind="office", parent=health,
+                                           level_of_government="provincial")
+    assert unplaced.path == ""
+    lead = factories.person("lead", unplaced, Role.QUALITY_LEAD)
+    assert not organizations_for_user(lead).exists()
+    assert not organizations_for_user(lead, IMPORT_RECORDS).exists()
+    assert not user_can(lead, VIEW, health)
+    assert not user_can(lead, VIEW, unplaced)
+    assert not organization_subtree(unplaced).exists()
+    # Someone over the ministry does not reach it either: it is not in the tree.
+    assert set(organizations_for_user(factories.person("hana", health, Role.ANALYST))) == {health}

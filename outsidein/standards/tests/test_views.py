@@ -89,3 +89,19 @@ def test_invalid_edit_redisplays_in_french_and_changes_nothing(client, world):
     assert response.status_code == 200
     assert standard.versions.count() == 1
     assert "answered" in response.content.decode()
+
+
+def test_the_edit_form_offers_and_takes_only_calendars_in_scope(client, world):
+    own = factories.calendar(world["health"], "Health offices")
+    other = factories.calendar(world["transport"], "Transportation offices")
+    signed_in(client, factories.person("lead", world["health"], Role.QUALITY_LEAD))
+    standard = world["hstd"]
+    url = reverse("staff:standard_edit", args=[standard.pk])
+    page = client.get(url).content.decode()
+    assert "Health offices" in page and "Transportation offices" not in page
+    response = client.post(url, _form_data(standard.versions.get(), calendar=other.pk))
+    assert response.status_code == 200  # the form again, with the calendar refused
+    assert standard.versions.count() == 1
+    response = client.post(url, _form_data(standard.versions.get(), calendar=own.pk))
+    assert response.status_code == 302
+    assert standard.versions.order_by("-number").first().calendar == own
