@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from outsidein.compliance.models import ComplianceResult
+from outsidein.compliance.selectors.records import at_risk_for_user
 from outsidein.compliance.services import compliance_run
 from outsidein.compliance.tests.test_services import AS_OF, mail_standard, tree  # noqa: F401
 from outsidein.interactions.selectors import interaction_store
@@ -18,6 +19,7 @@ from outsidein.interactions.services import (
 )
 from outsidein.warehouse.store import StoreUnavailable
 from outsidein.warehouse.tests.s3server import s3_bucket, s3_server  # noqa: F401 - fixtures
+from tests.factories import person
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,12 @@ def import_undo_compact_and_run():
     return figures()
 
 
+def open_items(user):
+    """What the at-risk page lists (record ids, overdue or not)."""
+    found = at_risk_for_user(user, business_hours=24, now=AS_OF)
+    return sorted((i.record_id, i.overdue) for i in found.items)
+
+
 def figures():
     return sorted(ComplianceResult.objects.filter(source="engine").values_list(
         "version_id", "organization__code", "service_id", "channel", "period_kind", "period_start",
@@ -58,12 +66,15 @@ def figures():
 
 def test_a_run_on_object_storage_equals_the_run_on_disk(tree, settings, s3_bucket):  # noqa: F811
     mail_standard(tree["m1"])
+    lead = person("lead", tree["m1"])
     on_disk = import_undo_compact_and_run()
     assert ("o1", "fiscal_year", 3, 3) in {(r[1], r[4], r[6], r[7]) for r in on_disk}
+    assert open_items(lead) == [("L3", True)]
     ComplianceResult.objects.all().delete()
     settings.INTERACTION_STORE = f"s3://{s3_bucket}/interactions"
-    assert interaction_store().count() == 0
+    assert interaction_store().count() == 0 and open_items(lead) == []
     assert import_undo_compact_and_run() == on_disk
+    assert open_items(lead) == [("L3", True)]
     assert interaction_store().count() == 5 and interaction_store().remote is not None
 
 
