@@ -6,21 +6,30 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from outsidein.accounts.models import Organization
 from outsidein.accounts.permissions import IMPORT_RECORDS
 from outsidein.accounts.selectors import has_tree_path, organization_subtree, organizations_for_user
-from outsidein.interactions.models import InteractionImport, SourceMapping
+from outsidein.interactions.models import ImportStatus, InteractionImport, SourceMapping
 from outsidein.interactions.report import Reject
 from outsidein.warehouse.store import InteractionStore, default_root
 
 
 def interaction_store() -> InteractionStore:
-    """The store of interaction records under DATA_DIR/interactions."""
+    """The store of interaction records (the INTERACTION_STORE setting, else
+    DATA_DIR/interactions)."""
     return InteractionStore(default_root())
+
+
+def imported_record_count() -> int:
+    """Records the store should hold by the database's account: stored or updated by finished
+    imports that were not undone (dry runs store nothing)."""
+    found = InteractionImport.objects.filter(status=ImportStatus.DONE, dry_run=False).aggregate(
+        n=Sum(F("stored") + F("updated")))
+    return int(found["n"] or 0)
 
 
 def imports_dir() -> Path:

@@ -21,10 +21,16 @@ from pathlib import Path
 
 
 class Journal:
-    """The lock, the journal and recovery of a store under `root`."""
+    """The lock, the journal and recovery of a store under `root`.
 
-    def __init__(self, root: Path):
+    With a `mirror` (objects.StoreMirror: `root` is then a local copy of a store on object
+    storage), the copy is made equal to the published store when the lock is taken, and each
+    commit is published once applied locally.
+    """
+
+    def __init__(self, root: Path, mirror=None):
         self.root = root
+        self.mirror = mirror
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -34,6 +40,8 @@ class Journal:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 self._recover()
+                if self.mirror is not None:
+                    self.mirror.pull()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
@@ -54,6 +62,8 @@ class Journal:
         _fsync_dir(journals)
         self.apply({"ops": ops})
         journal.unlink()
+        if self.mirror is not None:
+            self.mirror.push()
 
     def pending(self) -> bool:
         """Whether a journal waits to be applied (its files must stay where they are)."""

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 from outsidein import workdays
 from outsidein.compliance.engine.evaluation import VersionPlan
@@ -20,23 +19,12 @@ from outsidein.warehouse.calendar_tables import calendar_clock
 ENGINE_REVISION = 1
 
 
-def dataset_listing(root: Path, files: Sequence[Path]) -> dict[str, list[tuple[str, int, int]]]:
-    """channel -> (name relative to the root, size, mtime in ns) of each live file.
-
-    `files` are the store's live files (warehouse.store.InteractionStore.files): the store
-    alone knows which of the files under its root are live.
-    """
-    listing: dict[str, list[tuple[str, int, int]]] = {}
-    for path in files:
-        stat = path.stat()
-        channel = path.parent.parent.name.partition("=")[2]
-        listing.setdefault(channel, []).append(
-            (str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
-    return listing
-
-
 def dataset_digest(listing: dict[str, list[tuple[str, int, int]]], channels: Sequence[str]) -> str:
-    """Digest of the files of some channels (all channels when none are named)."""
+    """Digest of the files of some channels (all channels when none are named).
+
+    `listing` is the store's (warehouse.store.InteractionStore.listing): channel -> (name, size,
+    mtime) of each live file; the store alone knows which files under its root are live.
+    """
     digest = hashlib.sha256()
     for channel in sorted(listing):
         if channels and channel not in channels:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.compliance.engine.breaches import BreachReport, breach_report, read_eligible
 from outsidein.compliance.selectors.plans import version_plan
-from outsidein.compliance.selectors.records import default_dataset
+from outsidein.compliance.selectors.records import default_dataset, reading_engine
 from outsidein.standards.models import ServiceStandard
 from outsidein.warehouse.engines import open_engine
 
@@ -59,7 +59,7 @@ def guarantee_breaches(*, standard, organizations, period_kind: str = "month",
     versions = [v for v in versions if v.effective_to is None or v.effective_to >= first_day]
     organizations = list(organizations)
     owned = engine is None
-    engine = engine or open_engine()
+    engine = reading_engine(engine or open_engine())
     try:
         found = read_eligible(engine, (version_plan(v, organizations) for v in versions),
                               dataset=dataset or default_dataset(), as_of=as_of,

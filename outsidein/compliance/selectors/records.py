@@ -30,6 +30,12 @@ def default_dataset() -> str:
     return InteractionStore(default_root()).dataset_glob()
 
 
+def reading_engine(engine):
+    """The engine, able to scan this installation's store wherever it lives (on object
+    storage, as an Arrow dataset listed from the store's manifest: ADR 0021)."""
+    return InteractionStore(default_root()).reading(engine)
+
+
 def known_service_codes(organization) -> tuple[str, ...]:
     """Service codes offered by the organization or an ancestor (what the engine calls known)."""
     return tuple(sorted(set(Service.objects.filter(organization__in=organization.ancestor_ids)
@@ -43,7 +49,7 @@ def cell_reader(result: ComplianceResult, *, engine=None, dataset: Path | None =
     plan, calendars = version_plan(result.version, [result.organization])
     as_of = result.as_of or result.computed_at
     owned = engine is None
-    engine = engine or open_engine()
+    engine = reading_engine(engine or open_engine())
     try:
         reader = RecordReader(engine, plan, calendars, dataset or default_dataset(), as_of,
                               result.period_start, result.period_end)
@@ -95,7 +101,7 @@ def at_risk_for_user(user, *, business_hours: int, organization=None,
     if not plans:
         return found
     owned = engine is None
-    engine = engine or open_engine()
+    engine = reading_engine(engine or open_engine())
     try:
         found.items.extend(at_risk_items(engine, plans, runs.calendars, now=now,
                                          business_hours=business_hours,

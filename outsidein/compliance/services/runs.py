@@ -20,6 +20,7 @@ from outsidein.compliance.engine.evaluation import Cell, evaluate
 from outsidein.compliance.engine.periods import Period, parse_period
 from outsidein.compliance.models import ComplianceResult, ResultSource
 from outsidein.compliance.selectors import plans as selectors
+from outsidein.interactions.selectors import imported_record_count
 from outsidein.standards.models import StandardVersion
 from outsidein.warehouse.engines import open_engine
 from outsidein.warehouse.store import InteractionStore, default_root
@@ -72,6 +73,9 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     period = parse_period(period) if isinstance(period, str) else period
     # The store knows which of its files are live (it also keeps superseded ones).
     store = InteractionStore(dataset if dataset is not None else default_root())
+    # A store that cannot be read, or reads as empty after imports, would make every stored
+    # result look stale and be deleted: stop here instead (StoreUnavailable).
+    store.readable_or_raise(expected_records=imported_record_count())
     kind = engine if isinstance(engine, str) else engine.kind
     report = RunReport(as_of=as_of, engine=kind, period=period.label if period else "")
 
@@ -81,7 +85,7 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     report.not_measurable = {label[pk]: problems for pk, problems in found.not_measurable.items()}
 
     say("fingerprinting")
-    listing = fingerprint.dataset_listing(store.root, store.files())
+    listing = store.listing()
     digests = fingerprint.CalendarDigests(found.calendars)
     prints = {plan.version_id: fingerprint.version_fingerprint(
         plan, _version_fields(found.versions[plan.version_id]), calendars=digests,
@@ -97,7 +101,7 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
 
     say(f"measuring {len(plans)} version(s) on {kind}")
     owned = isinstance(engine, str)
-    opened = open_engine(engine) if owned else engine
+    opened = store.reading(open_engine(engine) if owned else engine)
     try:
         evaluation = evaluate(opened, plans, found.calendars, dataset=store.dataset_glob(),
                               as_of=as_of, period=period,

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from outsidein.compliance.engine.periods import parse_period
 from outsidein.compliance.services import compliance_run
 from outsidein.warehouse.engines import ENGINES
+from outsidein.warehouse.store import StoreUnavailable
 
 STEPS = 4  # planning, fingerprinting, measuring, writing
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             report = compliance_run(period=period, engine=options["engine"], as_of=as_of,
                                     codes=options["standard"], force=options["force"],
                                     progress=progress)
+        except StoreUnavailable as exc:
+            raise CommandError(f"{exc}; nothing was computed or deleted") from None
         finally:
             if bar is not None:
                 bar.close()
