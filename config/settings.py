@@ -21,7 +21,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 DATA_DIR = Path(os.environ.get("OUTSIDEIN_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-# The interaction store: a folder or "s3://bucket/prefix" (ADR 0021); empty: DATA_DIR/interactions.
+# The interaction store: a folder or "s3://bucket/prefix" (ADR 0022); empty: DATA_DIR/interactions.
 INTERACTION_STORE = os.environ.get("OUTSIDEIN_INTERACTION_STORE", "")
 
 DEBUG = env_bool("DEBUG", False)

@@ -1,5 +1,5 @@
 """The interaction store on object storage (S3 or any S3-compatible service), through pyarrow's
-filesystem layer (`pyarrow.fs.S3FileSystem`, in the pyarrow wheel). Design: ADR 0021.
+filesystem layer (`pyarrow.fs.S3FileSystem`, in the pyarrow wheel). Design: ADR 0022.
 
 S3 has no rename and no directory, so the local store's journaled renames cannot make a commit
 atomic there. Instead one object, `<prefix>/_manifest.json`, names every committed file (live
@@ -265,7 +265,7 @@ class DatasetEngine:
             self._engine.register_parquet(name, path, schema=schema)
             return
         if self._engine.kind != "duckdb":
-            # Spark reads object storage itself, through s3a:// (hadoop-aws; ADR 0021).
+            # Spark reads object storage itself, through s3a:// (hadoop-aws; ADR 0022).
             raise StoreUnavailable(f"the {self._engine.kind} engine cannot scan {self._remote.url} "
                                    "through pyarrow: point it at the store with s3a:// instead")
         # DuckDB scans a registered pyarrow dataset lazily, pushing filters and columns down.

@@ -15,7 +15,7 @@ sharing only public names: `schema` (the record), `partitions` (the files' schem
 which partition a record goes to), `layout` (where files live and the names they take),
 `journal` (the lock, journaled commits, recovery, staging claims), `rewrite` (copying files
 with some rows dropped or kept), `sessions` (an import's staging and its commit plan), `undo`,
-`compaction`, `tuning`, `objects` (the store on S3-compatible object storage, ADR 0021), and
+`compaction`, `tuning`, `objects` (the store on S3-compatible object storage, ADR 0022), and
 `engines` (the only module that opens DuckDB or Spark). This module re-exports their names that
 callers use.
 

@@ -32,7 +32,7 @@ def default_dataset() -> str:
 
 def reading_engine(engine):
     """The engine, able to scan this installation's store wherever it lives (on object
-    storage, as an Arrow dataset listed from the store's manifest: ADR 0021)."""
+    storage, as an Arrow dataset listed from the store's manifest: ADR 0022)."""
     return InteractionStore(default_root()).reading(engine)
 
 
