@@ -147,6 +147,11 @@ def spark_session(master: str | None = None, *, settings: SparkSettings | None =
         if settings.bind_address == settings.driver_address():
             # The JVM's own idea of its address (block manager, shuffle) follows the driver's.
             os.environ.setdefault("SPARK_LOCAL_IP", settings.bind_address)
+        active = SparkSession.getActiveSession()
+        if active is not None and active.sparkContext.master != settings.master:
+            # One classic driver per process: getOrCreate would hand back the other one.
+            raise RuntimeError(f"a Spark session on {active.sparkContext.master} is running in "
+                               f"this process; stop it before opening one on {settings.master}")
         builder = SparkSession.builder.master(settings.master)
     builder = builder.appName("outsidein-compliance")
     for key, value in conf.items():
