@@ -1,5 +1,5 @@
 """How the analytical engines are opened, read from the environment (docs/operations.md,
-"Scaling out", lists every variable; decision 0021 explains the choices).
+"Scaling out", lists every variable; decision 0022 explains the choices).
 
 DuckDB runs in this process: its memory, threads and spill folder. Spark runs wherever its
 master says: `local[N]` in this process, `spark://` standalone, `yarn`, `k8s://`, or a Spark
