@@ -162,8 +162,9 @@ class SparkSettings:
         a scheme (`s3a://`, `hdfs://`, `abfss://`, `gs://`, `dbfs:/`) kept as written."""
         text = os.fspath(path)
         for prefix in sorted(self.paths, key=len, reverse=True):
-            if text.startswith(prefix):
-                text = self.paths[prefix] + text[len(prefix):]
+            folder = prefix.rstrip("/")
+            if text == folder or text.startswith(folder + "/"):  # whole folder names only
+                text = self.paths[prefix].rstrip("/") + text[len(folder):]
                 break
         if _SCHEME.match(text):
             return text

@@ -44,8 +44,13 @@ def spark_engine(request, tmp_path_factory):
             settings = SparkSettings(master="local[2]")
         elif request.param == "standalone":
             cluster = request.getfixturevalue("spark_cluster")
-            # What OUTSIDEIN_SPARK_MASTER, _SHUFFLE_PARTITIONS and _CONF would say.
-            settings = SparkSettings(master=cluster.url, shuffle_partitions=4, conf=EXECUTOR)
+            # The executors see the test's files under another name (as on a cluster whose
+            # nodes mount the store elsewhere): what OUTSIDEIN_SPARK_PATHS is for.
+            mount = cluster.folder / "mount"
+            mount.symlink_to(tmp_path_factory.getbasetemp(), target_is_directory=True)
+            # What OUTSIDEIN_SPARK_MASTER, _SHUFFLE_PARTITIONS, _CONF and _PATHS would say.
+            settings = SparkSettings(master=cluster.url, shuffle_partitions=4, conf=EXECUTOR,
+                                     paths={str(tmp_path_factory.getbasetemp()): f"file://{mount}"})
         else:
             cluster = request.getfixturevalue("spark_cluster")
             url = start_connect_server(stack, tmp_path_factory.mktemp("spark-connect"),
@@ -54,6 +59,7 @@ def spark_engine(request, tmp_path_factory):
         session = spark_session(settings=settings)
         stack.callback(session.stop)
         if not settings.connect:
+            assert session.sparkContext.master == settings.master
             session.sparkContext.setLogLevel("ERROR")
         engine = open_engine("spark", session=session, settings=settings)
         stack.callback(engine.close)

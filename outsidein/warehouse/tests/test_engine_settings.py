@@ -76,6 +76,7 @@ def test_dataset_paths_become_urls_every_executor_reads(tmp_path):
     assert settings.dataset_url("/srv/outsidein/var/interactions/channel=*/month=*/*.parquet") == \
         "s3a://records/interactions/channel=*/month=*/*.parquet"  # the longest prefix wins
     assert settings.dataset_url("/srv/outsidein/other") == "file:///mnt/outsidein/other"
+    assert settings.dataset_url("/srv/outsidein-old/x") == "file:///srv/outsidein-old/x"
     assert SparkSettings().dataset_url(tmp_path / "x") == f"file://{tmp_path}/x"
     assert SparkSettings().dataset_url("hdfs://nn/records") == "hdfs://nn/records"
     assert glob_root("s3a://b/i/channel=*/month=*/*.parquet") == "s3a://b/i/"
