@@ -21,7 +21,8 @@ except Exception as exc:
 PYCODE
 then
   echo "== Test suite on PostgreSQL =="
-  DATABASE_URL=$PG_URL $PY -m pytest "$@" || status=$?
+  # The Spark tests (local, standalone cluster, Spark Connect) use no database: they ran above.
+  DATABASE_URL=$PG_URL $PY -m pytest -m "not spark" "$@" || status=$?
 else
   case "${OUTSIDEIN_REQUIRE_SERVICES:-}" in
     1|true|yes) echo "FAILED: PostgreSQL is required (OUTSIDEIN_REQUIRE_SERVICES) but not reachable"; status=1 ;;

@@ -1,9 +1,11 @@
-"""The engine seam: open DuckDB (in-process, the default) or Spark SQL (local mode) behind one API.
+"""The engine seam: open DuckDB (in-process, the default) or Spark SQL (local mode, a cluster or a
+Spark Connect endpoint) behind one API.
 
 The only module that imports duckdb or pyspark (a test holds the rest of the warehouse to it).
 An engine registers the Parquet dataset and small Arrow tables by name, runs SQL in its own
 dialect (rendered by SQLGlot from one expression) and returns Arrow tables. The store's own
 key look-ups at commit and undo use a plain DuckDB connection (`duckdb_connection`).
+How each engine is opened comes from the environment (`engine_settings`).
 The engines are imported when first opened: a web process that never measures skips loading them.
 """
 
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
+
+from outsidein.warehouse.engine_settings import DuckDBSettings, SparkSettings, glob_root
 
 ENGINES = ("duckdb", "spark")
 _BATCH_ROWS = 1 << 17
@@ -78,13 +82,14 @@ class DuckDBEngine:
     dialect = "duckdb"
 
     def __init__(self, *, memory_limit: str | None = None, threads: int | None = None,
-                 temp_directory: str | None = None):
+                 temp_directory: str | None = None, settings: DuckDBSettings | None = None):
         import duckdb
 
+        settings = settings or DuckDBSettings.from_environ()
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET TimeZone = 'UTC'")
         # Peak memory is a target (< 2 GB for 100M records); big aggregates spill to disk.
-        limit = memory_limit or os.environ.get("OUTSIDEIN_DUCKDB_MEMORY", "1536MB")
+        limit = memory_limit or settings.memory_limit
         self._con.execute(f"SET memory_limit = '{_plain(limit)}'")
         self._con.execute("SET preserve_insertion_order = false")
         # Compliance queries are written records first, then joined to small tables in order.
@@ -92,9 +97,12 @@ class DuckDBEngine:
         # orders of magnitude low, so it would build hash tables on the records, or pair every
         # scope row with every clock row first; keep the written order and build sides.
         self._con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
-        # Spill files go to a folder of this engine's own, removed on close.
-        self._spill = None if temp_directory else tempfile.mkdtemp(prefix="outsidein-duckdb-")
+        # Spill files go to a folder of this engine's own (inside the configured spill folder),
+        # removed on close; engines opened side by side never share one.
+        self._spill = None if temp_directory else tempfile.mkdtemp(
+            prefix="outsidein-duckdb-", dir=settings.spill_directory)
         self._con.execute(f"SET temp_directory = '{_plain(temp_directory or self._spill)}'")
+        threads = threads or settings.threads
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
 
@@ -125,57 +133,72 @@ class DuckDBEngine:
             shutil.rmtree(self._spill, ignore_errors=True)
 
 
-_SPARK_CONF = {
-    # Loopback only: nothing listens on or sends to another address.
-    "spark.driver.bindAddress": "127.0.0.1",
-    "spark.driver.host": "127.0.0.1",
-    "spark.ui.enabled": "false",
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.sql.shuffle.partitions": "8",
-    "spark.ui.showConsoleProgress": "false",
-    "spark.sql.ansi.enabled": "true",
-}
-
-
-def spark_session(master: str | None = None):
-    """The process's Spark session in local mode (created once, bound to loopback)."""
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+def spark_session(master: str | None = None, *, settings: SparkSettings | None = None):
+    """The process's Spark session, built from `settings` (default: the environment's) with
+    `master` overriding theirs. A classic session is created once per process (later calls get
+    it back); a Spark Connect session is a client of the server at the `sc://` URL."""
+    settings = (settings or SparkSettings.from_environ()).with_master(master)
+    conf = settings.session_conf()
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.master(master or os.environ.get("OUTSIDEIN_SPARK_MASTER", "local[*]"))
+    if settings.connect:
+        builder = SparkSession.builder.remote(settings.master)
+    else:
+        if settings.bind_address == settings.driver_address():
+            # The JVM's own idea of its address (block manager, shuffle) follows the driver's.
+            os.environ.setdefault("SPARK_LOCAL_IP", settings.bind_address)
+        active = SparkSession.getActiveSession()
+        if active is not None and active.sparkContext.master != settings.master:
+            # One classic driver per process: getOrCreate would hand back the other one.
+            raise RuntimeError(f"a Spark session on {active.sparkContext.master} is running in "
+                               f"this process; stop it before opening one on {settings.master}")
+        builder = SparkSession.builder.master(settings.master)
     builder = builder.appName("outsidein-compliance")
-    for key, value in _SPARK_CONF.items():
+    for key, value in conf.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
 
 class SparkEngine:
-    """Spark SQL through PySpark; the session outlives the engine (start-up is slow)."""
+    """Spark SQL through PySpark; the session outlives the engine (start-up is slow).
+
+    Datasets are handed to Spark as paths or URLs that its executors read themselves (nothing is
+    listed or read here): on a cluster the store must be on storage every executor reaches
+    under the same name (a shared mount, HDFS, object storage; `SparkSettings.paths` rewrites
+    the prefix when the names differ)."""
 
     kind = "spark"
     dialect = "spark"
 
-    def __init__(self, *, session=None, master: str | None = None):
-        self._spark = session or spark_session(master)
+    def __init__(self, *, session=None, master: str | None = None,
+                 settings: SparkSettings | None = None):
+        self._settings = (settings or SparkSettings.from_environ()).with_master(master)
+        self._spark = session or spark_session(settings=self._settings)
         self._views: list[str] = []
 
     def register_parquet(self, name: str, path: str | Path, *, schema: pa.Schema | None = None) -> None:
-        path = Path(path)
-        if not _parquet_files(path):
+        from pyspark.errors import AnalysisException
+
+        url = self._settings.dataset_url(path)
+        reader = self._spark.read
+        root = glob_root(url)
+        if root:  # partitions are found from the dataset's root
+            reader = reader.option("basePath", root)
+        try:
+            # Spark Connect analyses lazily: the view's creation is where a missing path shows.
+            reader.parquet(url).createOrReplaceTempView(_ident(name))
+        except AnalysisException as exc:
+            # No file at the path (or only empty folders): an empty store reads as no records.
+            if exc.getCondition() not in ("PATH_NOT_FOUND", "UNABLE_TO_INFER_SCHEMA"):
+                raise
             if schema is None:
-                raise FileNotFoundError(f"no Parquet files at {path}")
+                raise FileNotFoundError(f"no Parquet files at {url}") from exc
             self.register_arrow(name, schema.empty_table())
             return
-        reader = self._spark.read
-        if not path.exists():  # a glob: partitions are found from the dataset's root
-            root = Path(str(path).split("*", 1)[0]).parent if "*" in str(path) else path.parent
-            reader = reader.option("basePath", str(root))
-        reader.parquet(str(path)).createOrReplaceTempView(name)
         self._views.append(name)
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
-        self._spark.createDataFrame(table).createOrReplaceTempView(name)
+        self._spark.createDataFrame(table).createOrReplaceTempView(_ident(name))
         self._views.append(name)
 
     def query(self, sql: str) -> pa.Table:
