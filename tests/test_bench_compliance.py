@@ -64,3 +64,21 @@ def test_a_cell_only_one_implementation_has_is_a_difference(bench_run, tmp_path)
         pq.write_table(table, tmp_path / f"cells-{phase}.parquet")
     _cells, differences = compliance.check_agreement(tmp_path, ["engine", "floor"])
     assert len(differences) == 1 and "only in engine" in differences[0]
+
+
+def test_a_failed_phase_makes_the_run_exit_non_zero(bench_run, tmp_path):
+    import contextlib
+    import io
+    import shutil
+
+    folder, _status, _printed = bench_run
+    shutil.copytree(folder / "data", tmp_path / "data")
+    # A damaged file in the store: the floor cannot read it.
+    victim = sorted((tmp_path / "data" / "interactions").rglob("*.parquet"))[0]
+    victim.write_bytes(b"not parquet")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = compliance.main(["--rows", "20000", "--keep", str(tmp_path),
+                                  "--skip", "csv,engine,pandas,floor-min"])
+    assert status == 1
+    assert "floor: FAILED" in printed.getvalue() and "FAILED phase(s): floor" in printed.getvalue()
