@@ -1,25 +1,28 @@
-"""Benchmark: a full compliance run over N records — our engine against pandas and a hand-written floor.
+"""Benchmark: a full compliance run over N records — our engine against pandas and two hand-written floors.
 
-    python bench/compliance.py [--rows 10000000] [--engine duckdb|spark] [--keep DIR]
-                               [--csv-rows N] [--skip csv,pandas,floor,engine]
+    python bench/compliance.py [--rows 10000000] [--engine duckdb|spark] [--keep DIR] [--repeat 1]
+                               [--csv-rows N] [--skip csv,engine,pandas,floor,floor-min]
 
-Generates N records for four Common Service Standards (calls answered by the third ring, mail
-answered within 15 business days, walk-in clients served within 20 minutes, feedback
-acknowledged within 2 business days) straight into the interaction store's layout, then times,
-each in its own process so that each peak memory is its own:
+Generates N records for four standards (calls answered by the third ring, mail answered within
+15 business days, walk-in clients served within 20 minutes, feedback acknowledged within 2
+business days) straight into the interaction store's layout, then times, each in its own
+process so that each peak memory is its own (--repeat runs: the median):
 
-  csv     a CSV export of min(N, 10M) such records imported through the real import
-          (interactions_import: parsing, validation, the store), into a separate data directory;
-  engine  the full compliance run through our engine (compliance_run: plans from the database,
-          SQLGlot queries on DuckDB or Spark, results written back);
-  pandas  the baseline: the Parquet read into pandas, business days by numpy.busday_count with
-          the same holidays, elapsed minutes and rings compared, grouped — loading included;
-  floor   a hand-written DuckDB query over the same Parquet joining an hourly calendar table
-          twice (start and stop) and grouping: what the hardware can do.
+  csv        a CSV export of min(N, 10M) such records imported through the real import
+             (interactions_import: parsing, validation, the store), into a separate data directory;
+  engine     the full compliance run (compliance_run: plans from the database, SQLGlot queries on
+             DuckDB or Spark, roll-up into periods, results written back);
+  pandas     the baseline: the Parquet read into pandas, business days by numpy.busday_count with
+             the same holidays, every cell's counts, reasons, median and p90 from the records;
+  floor      the same-histogram floor: hand-written SQL on the engine's own DuckDB (same
+             settings) returning exactly the daily histogram the engine computes (standard,
+             organization, service, channel, day, status, reason, elapsed);
+  floor-min  the minimal floor: the same joins, counts per status only.
 
-It prints wall seconds, rows/s, CPU seconds and peak RSS for each, the ratios against the
-targets, and whether the three agree on every standard's counts. Everything lives in a
-throw-away folder (SQLite database, store, CSV) unless --keep names one.
+It prints wall and CPU seconds, rows/s and peak RSS, the ratios against the targets, the load
+average around each run, and compares every cell (standard × organization × service × channel ×
+day: met, missed, pending, excluded by reason, median and p90) of the engine, the baseline and
+the floor. The exit status is 0 only when every phase ran and every cell agrees.
 """
 
 from __future__ import annotations
@@ -39,10 +42,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import _cells as _bench_cells  # noqa: E402 (found through ROOT)
+
 ZONE = "America/Toronto"
 EFFECTIVE = dt.date(2025, 4, 1)
-# The run is "as of" a fixed instant after the data's year, so every run counts the same.
-AS_OF = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
+# The run is "as of" a fixed instant inside the data's year (Wednesday 18 March 2026, 14:00 in
+# Toronto), so that every run counts the same and open items are pending: letters and feedback
+# not yet answered within their business days, walk-in clients waiting under 20 minutes. The
+# records that start after it are not counted by any implementation.
+AS_OF = dt.datetime(2026, 3, 18, 18, 0, tzinfo=dt.UTC)
 ORG = "bench"
 # (code, channel of the standard, clock start, clock stop, unit, threshold). Three are the
 # Directive's Common Service Standards as seeded; the walk-in wait is one the offices add.
@@ -52,8 +60,8 @@ STANDARDS = [
     ("BENCH-WALKIN-20", "in_person", "arrived", "served", "minutes", 20),
     ("CSS-FEEDBACK-ACK", "", "received", "acknowledged", "business_days", 2),
 ]
-TARGETS = {"engine/floor": 1.5, "pandas/engine": 3.0, "peak GB": 2.0, "csv rows/s": 1_000_000}
-PHASES = ("csv", "engine", "pandas", "floor")
+TARGETS = {"engine/floor": 1.25, "pandas/engine": 3.0, "peak GB": 2.0, "csv rows/s": 1_000_000}
+PHASES = ("csv", "engine", "pandas", "floor", "floor-min")
 
 
 # ---- phases (each runs in a child process) ----------------------------------------------------
@@ -192,30 +200,37 @@ def phase_engine(args) -> dict:
     import outsidein.warehouse.engines  # noqa: F401
     if args.engine == "duckdb":
         import duckdb  # noqa: F401
-    base = _rss_mb()
-    started, cpu = time.perf_counter(), _cpu()
-    counts, detail = _engine_run(args.engine)
-    return {"seconds": time.perf_counter() - started, "cpu": _cpu() - cpu, "base_mb": base,
-            "counts": counts, "detail": detail}
-
-
-def _engine_run(kind: str) -> tuple[dict, dict]:
-    """Run compliance the way the application does; counts per standard (fiscal-year cells)."""
-    from outsidein.compliance.models import ComplianceResult
     from outsidein.compliance.services import compliance_run
 
-    report = compliance_run(engine=kind, as_of=AS_OF, force=True)
+    base = _rss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    report = compliance_run(engine=args.engine, as_of=AS_OF, force=True)
+    seconds, used = time.perf_counter() - started, _cpu() - cpu
+    _bench_cells.write(_cells_path(args, "engine"), _engine_cells())
     detail = {"report": str(report), "timings": {k: round(v, 2) for k, v in report.timings.items()}}
-    cells = (ComplianceResult.objects.filter(period_kind="fiscal_year", source="engine")
-             .select_related("version__standard"))
-    rows = [(c.version.standard.code, c.meeting or 0, (c.total or 0) - (c.meeting or 0),
-             c.pending, sum(c.excluded.values())) for c in cells]
-    counts: dict[str, list[int]] = {}
-    for code, met, missed, pending, excluded in rows:
-        tally = counts.setdefault(code, [0, 0, 0, 0])
-        for i, value in enumerate((met, missed, pending, excluded)):
-            tally[i] += value
-    return counts, detail
+    return {"seconds": seconds, "cpu": used, "base_mb": base, "detail": detail}
+
+
+def _engine_cells():
+    """The engine's stored daily results, as cells."""
+    import pyarrow as pa
+
+    from outsidein.compliance.models import ComplianceResult
+
+    rows = (ComplianceResult.objects.filter(period_kind="day", source="engine")
+            .values_list("version__standard__code", "organization__code", "service__code",
+                         "channel", "period_start", "total", "meeting", "pending", "excluded",
+                         "median_elapsed", "p90_elapsed"))
+    epoch = dt.date(1970, 1, 1)
+    columns: dict[str, list] = {name: [] for name in _bench_cells.CELL_SCHEMA.names}
+    for code, org, service, channel, day, total, meeting, pending, excluded, median, p90 in rows:
+        for name, value in (("standard", code), ("organization", org), ("service", service or ""),
+                            ("channel", channel), ("day", (day - epoch).days),
+                            ("met", meeting or 0), ("missed", (total or 0) - (meeting or 0)),
+                            ("pending", pending), ("excluded", _bench_cells.excluded_json(excluded)),
+                            ("median", median), ("p90", p90)):
+            columns[name].append(value)
+    return pa.table(columns, schema=_bench_cells.CELL_SCHEMA)
 
 
 def _measured(code: str, facts: dict) -> tuple[tuple[str, ...] | None, str, str, str, int]:
@@ -228,9 +243,11 @@ def _measured(code: str, facts: dict) -> tuple[tuple[str, ...] | None, str, str,
 
 
 def phase_pandas(args) -> dict:
-    """The baseline: pandas and numpy, one Parquet file (a channel and month) at a time."""
+    """The baseline: pandas and numpy, one Parquet file (a channel and month) at a time, every
+    cell's counts, reasons, median and p90 computed from the records themselves."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from outsidein.warehouse.store import InteractionStore
@@ -242,72 +259,98 @@ def phase_pandas(args) -> dict:
     base = _rss_mb()
     started, cpu = time.perf_counter(), _cpu()
     as_of_day = np.datetime64(AS_OF.astimezone(_zone()).date(), "D")
-    as_of_ns = np.datetime64(AS_OF.replace(tzinfo=None), "ns")
+    as_of_s = int(AS_OF.timestamp())
     parts = []
     for path in InteractionStore(root).files():
         channel = path.parent.parent.name.split("=", 1)[1]
         codes = [c for c, m in measured.items() if m[0] is None or channel in m[0]]
-        needed = {"organization", "exclusion_reason"}
+        needed = {"organization", "exclusion_reason", "service"}
         for code in codes:
             _ch, start, stop, unit, _t = measured[code]
             needed |= {start, "rings"} if unit == "rings" else {start, stop}
+            if unit == "minutes":
+                needed.add("wait_seconds")
         table = pq.read_table(path, columns=sorted(needed)).to_pandas()
         for code in codes:
             _ch, start, stop, unit, threshold = measured[code]
-            frame = table[table[start].notna()]
+            begun = table[start]
+            start_s = begun.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT")) \
+                .astype(np.int64)
+            frame = table[begun.notna().to_numpy() & (start_s <= as_of_s)]
+            start_s = start_s[begun.notna().to_numpy() & (start_s <= as_of_s)]
             if frame.empty:
                 continue
-            excluded = frame["exclusion_reason"].notna().to_numpy()
-            begun = frame[start]
-            local = begun.dt.tz_convert(ZONE).dt.tz_localize(None)
-            day = local.to_numpy().astype("datetime64[D]")
+            reason = frame["exclusion_reason"].astype(object)
+            excluded = reason.notna().to_numpy() & (reason.fillna("") != "").to_numpy()
+            day = frame[start].dt.tz_convert(ZONE).dt.tz_localize(None).to_numpy() \
+                .astype("datetime64[D]")
             if unit == "rings":
                 rings = frame["rings"].to_numpy(dtype=float, na_value=np.nan)
                 status = np.where(np.isnan(rings), 4, np.where(rings <= threshold, 1, 2))
+                elapsed = np.where(excluded, np.nan, rings)
             else:
                 ended = frame[stop]
-                stopped = ended.notna().to_numpy()
+                stop_s = ended.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT")) \
+                    .astype(np.int64)
+                # Stopped by the as-of instant; a later stop is still open then.
+                stopped = ended.notna().to_numpy() & (stop_s <= as_of_s)
                 if unit == "business_days":
-                    stop_day = ended.dt.tz_convert(ZONE).dt.tz_localize(None).to_numpy()
-                    stop_day = np.where(stopped, stop_day.astype("datetime64[D]"), as_of_day)
-                    elapsed = np.busday_count(day, stop_day.astype("datetime64[D]"),
-                                              weekmask="1111100", holidays=holidays)
-                    limit = threshold
-                else:  # minutes, in whole seconds
-                    end = np.where(stopped, ended.dt.tz_localize(None).to_numpy(), as_of_ns)
-                    elapsed = ((end.astype("datetime64[s]") - begun.dt.tz_localize(None).to_numpy()
-                                .astype("datetime64[s]")).astype(np.int64))
-                    limit = threshold * 60
-                status = np.where(stopped, np.where(elapsed <= limit, 1, 2),
-                                  np.where(elapsed > limit, 2, 3))
+                    stop_day = ended.dt.tz_convert(ZONE).dt.tz_localize(None).to_numpy() \
+                        .astype("datetime64[D]")
+                    stop_day = np.where(stopped, stop_day, day)
+                    value = np.busday_count(day, stop_day, weekmask="1111100", holidays=holidays)
+                    # Records start by the as-of instant: their day is at most its date.
+                    open_value = np.busday_count(day, as_of_day, weekmask="1111100",
+                                                 holidays=holidays)
+                    limit, step = threshold, 1
+                else:  # minutes, judged in whole seconds, spread in whole minutes
+                    value = stop_s - start_s
+                    wait = frame["wait_seconds"].to_numpy(dtype=float, na_value=np.nan)
+                    value = np.where(stopped, value, np.nan_to_num(wait, nan=0)).astype(np.int64)
+                    stopped = stopped | ~np.isnan(wait)
+                    open_value = as_of_s - start_s
+                    limit, step = threshold * 60, 60
+                judged = np.where(value < 0, 4, np.where(value <= limit, 1, 2))
+                status = np.where(stopped, judged, np.where(open_value > limit, 2, 3))
+                elapsed = np.where(stopped & ~excluded & (value >= 0), value // step, np.nan)
             status = np.where(excluded, 0, status)
-            part = pd.DataFrame({"organization": frame["organization"].to_numpy(),
-                                 "day": day, "status": status})
-            counts = part.groupby(["organization", "day", "status"], observed=True).size()
-            parts.append(counts.rename("n").reset_index().assign(standard=code))
-    cells = pd.concat(parts).groupby(["standard", "organization", "day", "status"]).n.sum()
-    totals = cells.groupby(level=["standard", "status"]).sum()
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu": _cpu() - cpu, "base_mb": base,
-            "counts": _tally({(s, int(st)): int(n) for (s, st), n in totals.items()}),
-            "detail": {"cells (standard, office, day)": int(len(cells.groupby(level=[0, 1, 2])))}}
+            part = pd.DataFrame({
+                "organization": frame["organization"].astype(str).to_numpy(),
+                "service": frame["service"].astype(object).fillna("").astype(str).to_numpy(),
+                "day": (day - np.datetime64("1970-01-01")).astype(np.int32),
+                "status": status,
+                "reason": np.where(status == 0, reason.fillna("").astype(str).to_numpy(),
+                                   np.where(status == 4, _bench_cells.NOT_RECORDED, "")),
+                "elapsed": elapsed})
+            keys = ["organization", "service", "day"]
+            tally = part.groupby([*keys, "status"]).size().unstack(fill_value=0)
+            cells = pd.DataFrame(index=tally.index)
+            for name, s in (("met", 1), ("missed", 2), ("pending", 3)):
+                cells[name] = tally[s] if s in tally.columns else 0
+            aside = part[part.status.isin([0, 4])].groupby([*keys, "reason"]).size()
+            reasons: dict[tuple, dict[str, int]] = {}
+            for (*key, label), n in aside.items():
+                reasons.setdefault(tuple(key), {})[label] = int(n)
+            cells["excluded"] = [_bench_cells.excluded_json(reasons.get(k, {})) for k in cells.index]
+            values = part[part.elapsed.notna()].groupby(keys).elapsed
+            cells["median"] = values.quantile(0.5).reindex(cells.index)
+            cells["p90"] = values.quantile(0.9).reindex(cells.index)
+            parts.append(cells.reset_index().assign(standard=code, channel=channel))
+    found = pd.concat(parts, ignore_index=True)
+    seconds, used = time.perf_counter() - started, _cpu() - cpu
+    _bench_cells.write(_cells_path(args, "pandas"),
+                       pa.Table.from_pandas(found, preserve_index=False))
+    return {"seconds": seconds, "cpu": used, "base_mb": base, "detail": {"cells": len(found)}}
 
 
-def phase_floor(args) -> dict:
-    """The floor: one hand-written DuckDB query, a calendar table joined at start and stop."""
-    import duckdb
+def _floor_calendar(facts: dict):
+    """Hourly buckets in UTC: Toronto's offsets are whole hours, so each bucket has one local
+    date; a bucket's row gives that date (days since 1970) and its business-day ordinal (the
+    business days strictly before it)."""
     import numpy as np
     import pyarrow as pa
 
-    from outsidein.warehouse.store import InteractionStore
-
-    facts = _facts(args)
     holidays = np.array(facts["holidays"], dtype="datetime64[D]")
-    root = Path(args.dir) / "data" / "interactions"
-    base = _rss_mb()
-    started, cpu = time.perf_counter(), _cpu()
-    # Hourly buckets in UTC: Toronto's offsets are whole hours, so each bucket has one local
-    # date; a bucket's row gives that date and its business-day ordinal.
     first, last = np.datetime64("2025-01-01"), np.datetime64("2027-12-31")
     days = np.arange(first, last + 1)
     business = np.is_busday(days, weekmask="1111100", holidays=holidays)
@@ -321,51 +364,95 @@ def phase_floor(args) -> dict:
                          "ordinal": ordinal[index]})
     as_of_ordinal = int(ordinal[(np.datetime64(AS_OF.astimezone(_zone()).date()) - first)
                                 .astype(np.int64)])
+    return calendar, as_of_ordinal
+
+
+def floor_sql(facts: dict, glob: str, as_of_ordinal: int, *, minimal: bool) -> str:
+    """The hand-written floor: per standard, the records in scope joined to the hourly calendar
+    at the start (and at the stop for business days), status, reason and elapsed by CASE; the
+    histogram the engine needs (minimal: counts per status only)."""
     as_of_s = int(AS_OF.timestamp())
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{os.environ.get('OUTSIDEIN_DUCKDB_MEMORY', '1GB')}'")
-    con.execute("SET preserve_insertion_order = false")
-    con.register("cal", calendar)
-    glob = InteractionStore(root).dataset_glob()
     branches = []
     for code, *_ in STANDARDS:
         channels, start, stop, unit, threshold = _measured(code, facts)
-        where = f"channel IN ({', '.join(repr(c) for c in channels)})" if channels else "TRUE"
+        where = [f"r.{start} IS NOT NULL", f"epoch_us(r.{start}) <= {as_of_s * 1_000_000}"]
+        if channels:
+            where.insert(0, f"r.channel IN ({', '.join(repr(c) for c in channels)})")
         s_us, e_us = f"epoch_us(r.{start})", f"epoch_us(r.{stop})"
         joins = f"JOIN cal c1 ON c1.hour = {s_us} // 3600000000"
+        excluded = "coalesce(r.exclusion_reason, '') <> ''"
+        stopped = f"(r.{stop} IS NOT NULL AND {e_us} <= {as_of_s * 1_000_000})"
         if unit == "rings":
-            status = f"CASE WHEN r.rings IS NULL THEN 4 WHEN r.rings <= {threshold} THEN 1 ELSE 2 END"
-        elif unit == "business_days":
-            joins += f" LEFT JOIN cal c2 ON c2.hour = {e_us} // 3600000000"
-            status = (f"CASE WHEN r.{stop} IS NOT NULL THEN CASE WHEN c2.ordinal - c1.ordinal <= "
-                      f"{threshold} THEN 1 ELSE 2 END WHEN {as_of_ordinal} - c1.ordinal > "
-                      f"{threshold} THEN 2 ELSE 3 END")
+            status = (f"CASE WHEN r.rings IS NULL THEN 4 WHEN r.rings <= {threshold} THEN 1 "
+                      "ELSE 2 END")
+            elapsed = "r.rings"
         else:
-            elapsed = f"({e_us} // 1000000 - {s_us} // 1000000)"
-            status = (f"CASE WHEN r.{stop} IS NOT NULL THEN CASE WHEN {elapsed} <= {threshold * 60} "
-                      f"THEN 1 ELSE 2 END WHEN {as_of_s} - {s_us} // 1000000 > {threshold * 60} "
-                      f"THEN 2 ELSE 3 END")
+            if unit == "business_days":
+                joins += f" LEFT JOIN cal c2 ON c2.hour = {e_us} // 3600000000"
+                value, open_value = "(c2.ordinal - c1.ordinal)", f"({as_of_ordinal} - c1.ordinal)"
+                limit, step = threshold, 1
+            else:  # minutes: whole seconds; the source's wait when there is no stop
+                value = (f"CASE WHEN {stopped} THEN {e_us} // 1000000 - {s_us} // 1000000 "
+                         "ELSE r.wait_seconds END")
+                stopped = f"({stopped} OR r.wait_seconds IS NOT NULL)"
+                open_value = f"({as_of_s} - {s_us} // 1000000)"
+                limit, step = threshold * 60, 60
+            status = (f"CASE WHEN {stopped} THEN CASE WHEN {value} < 0 THEN 4 WHEN {value} <= "
+                      f"{limit} THEN 1 ELSE 2 END WHEN {open_value} > {limit} THEN 2 ELSE 3 END")
+            elapsed = f"CASE WHEN {stopped} AND {value} >= 0 THEN ({value}) // {step} END"
+        columns = [f"'{code}' AS standard", "r.organization::VARCHAR AS organization",
+                   "r.channel::VARCHAR AS channel", "c1.day::INTEGER AS day",
+                   f"CASE WHEN {excluded} THEN 0 ELSE {status} END AS status"]
+        if not minimal:
+            columns += ["r.service::VARCHAR AS service",
+                        f"CASE WHEN {excluded} THEN r.exclusion_reason::VARCHAR END AS reason",
+                        f"CASE WHEN NOT {excluded} THEN {elapsed} END AS elapsed"]
         branches.append(
-            f"SELECT '{code}' AS standard, r.organization, c1.day, CASE WHEN r.exclusion_reason "
-            f"IS NOT NULL THEN 0 ELSE {status} END AS status FROM read_parquet('{glob}', "
-            f"hive_partitioning = true) r {joins} WHERE {where} AND r.{start} IS NOT NULL")
-    sql = (f"SELECT standard, organization, day, status, count(*) AS n FROM "
-           f"({' UNION ALL '.join(branches)}) GROUP BY ALL")
-    cells = con.sql(sql).to_arrow_table()
-    totals = con.sql("SELECT standard, status, sum(n)::BIGINT AS n FROM cells GROUP BY ALL").fetchall()
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu": _cpu() - cpu, "base_mb": base,
-            "counts": _tally({(s, st): n for s, st, n in totals}),
-            "detail": {"cells (standard, office, day)": cells.num_rows}, "sql": sql}
+            f"SELECT {', '.join(columns)} FROM read_parquet('{glob}', hive_partitioning = true, "
+            f"union_by_name = true) r {joins} WHERE {' AND '.join(where)}")
+    return (f"SELECT *, count(*) AS n FROM ({' UNION ALL '.join(branches)}) GROUP BY ALL")
 
 
-def _tally(by_status: dict[tuple[str, int], int]) -> dict[str, list[int]]:
-    """{standard: [met, missed, pending, excluded]} from counts by (standard, status)."""
-    counts: dict[str, list[int]] = {}
-    for (code, status), n in by_status.items():
-        slot = {1: 0, 2: 1, 3: 2, 0: 3, 4: 3}[status]
-        counts.setdefault(code, [0, 0, 0, 0])[slot] += n
-    return counts
+def _floor(args, *, minimal: bool) -> dict:
+    from outsidein.warehouse.engines import open_engine
+    from outsidein.warehouse.store import InteractionStore
+
+    facts = _facts(args)
+    root = Path(args.dir) / "data" / "interactions"
+    base = _rss_mb()
+    started, cpu = time.perf_counter(), _cpu()
+    calendar, as_of_ordinal = _floor_calendar(facts)
+    # The engine's own DuckDB: the same constructor, so the same memory limit, threads,
+    # disabled optimizers (join order, build side) and spill folder as a compliance run.
+    engine = open_engine("duckdb")
+    try:
+        engine.register_arrow("cal", calendar)
+        sql = floor_sql(facts, InteractionStore(root).dataset_glob(), as_of_ordinal, minimal=minimal)
+        histogram = engine.query(sql)
+    finally:
+        engine.close()
+    seconds, used = time.perf_counter() - started, _cpu() - cpu
+    result = {"seconds": seconds, "cpu": used, "base_mb": base, "sql": sql,
+              "detail": {"histogram rows": histogram.num_rows}}
+    if not minimal:
+        tick = time.perf_counter()
+        _bench_cells.write(_cells_path(args, "floor"), _bench_cells.from_histogram(histogram))
+        result["detail"]["cells from histogram s (not timed)"] = round(time.perf_counter() - tick, 2)
+    return result
+
+
+def phase_floor(args) -> dict:
+    """Same-histogram floor: hand-written SQL returning exactly the engine's daily histogram."""
+    return _floor(args, minimal=False)
+
+
+def phase_floor_min(args) -> dict:
+    """Minimal floor: the same joins, counts per status only (no reason, no elapsed)."""
+    return _floor(args, minimal=True)
+
+
+def _cells_path(args, phase: str) -> Path:
+    return Path(args.dir) / f"cells-{phase}.parquet"
 
 
 def _zone():
@@ -431,53 +518,95 @@ def _child(phase: str, args, extra: list[str] = ()) -> dict:
 
 def _line(label: str, result: dict, rows: int) -> str:
     seconds = result["seconds"]
-    return (f"{label:<22} {seconds:>9.2f} {rows / seconds:>14,.0f} {result.get('cpu', 0):>9.1f} "
+    return (f"{label:<26} {seconds:>9.2f} {rows / seconds:>14,.0f} {result.get('cpu', 0):>9.1f} "
             f"{result['peak_mb']:>10,.0f} {result.get('base_mb', 0):>9,.0f}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 only when every phase ran and every implementation agrees."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--keep", help="use this folder and keep it (reuses generated data)")
     parser.add_argument("--csv-rows", type=int, help="rows of the CSV import (default min(N, 10M))")
     parser.add_argument("--skip", default="", help="comma-separated phases to skip: " + ",".join(PHASES))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each timed phase this many times and report the median")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.csv_rows is None:
         args.csv_rows = min(args.rows, 10_000_000)
 
     if args.phase:  # a child: run one phase, print its result as the last line
-        result = globals()[f"phase_{args.phase}"](args)
+        result = globals()[f"phase_{args.phase.replace('-', '_')}"](args)
         result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result, default=str))
-        return
+        return 0
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="outsidein-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     args.dir = str(folder)
     skip = {s for s in args.skip.split(",") if s}
+    unknown = skip - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; choose from {', '.join(PHASES)}")
     try:
-        _drive(args, folder, skip)
+        return _drive(args, folder, skip)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _drive(args, folder: Path, skip: set[str]) -> None:
-    print(f"bench/compliance.py: {args.rows:,} records, engine {args.engine}, folder {folder}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _timed(phase: str, args) -> dict:
+    """The phase run --repeat times, each in a fresh process: median wall and CPU seconds,
+    highest peak; the load average (1/5/15 min) before and after each run."""
+    import statistics
+
+    runs = []
+    for i in range(args.repeat):
+        before = _load()
+        r = _child(phase, args)
+        after = _load()
+        label = f"{phase}" + (f" run {i + 1}/{args.repeat}" if args.repeat > 1 else "")
+        if "failed" in r:
+            print(f"  {label}: FAILED ({r['failed']}, peak {r['peak_mb']:,.0f} MB; load {before} "
+                  f"-> {after}); its error is above", flush=True)
+            return r
+        print(f"  {label}: {r['seconds']:.2f} s, CPU {r.get('cpu', 0):.1f} s, peak "
+              f"{r['peak_mb']:,.0f} MB, load {before} -> {after}"
+              + (f" — {r['summary']}" if "summary" in r else ""), flush=True)
+        if r.get("ok") is False:
+            return {"failed": "its result is wrong", "peak_mb": r["peak_mb"]}
+        runs.append(r)
+    result = dict(runs[len(runs) // 2])
+    result["seconds"] = statistics.median(r["seconds"] for r in runs)
+    result["cpu"] = statistics.median(r.get("cpu", 0) for r in runs)
+    result["peak_mb"] = max(r["peak_mb"] for r in runs)
+    result["all_seconds"] = [round(r["seconds"], 2) for r in runs]
+    return result
+
+
+def _drive(args, folder: Path, skip: set[str]) -> int:
+    print(f"bench/compliance.py: {args.rows:,} records, engine {args.engine}, as of "
+          f"{AS_OF:%Y-%m-%d %H:%M} UTC, folder {folder}, {os.cpu_count()} CPUs, load average "
+          f"{_load()} (1/5/15 min), repeat {args.repeat}", flush=True)
     facts = _child("setup", args)
     if "failed" in facts:
-        raise SystemExit("set-up failed")
+        print("set-up FAILED")
+        return 1
     (folder / "bench.json").write_text(json.dumps(facts))
     marker = folder / "data" / "interactions" / f".generated-{args.rows}"
     if not marker.exists():
         shutil.rmtree(folder / "data" / "interactions", ignore_errors=True)
         made = _child("generate", args)
         if "failed" in made:
-            raise SystemExit("generation failed")
+            print("generation FAILED")
+            return 1
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
         print(f"generated {args.rows:,} records in {made['seconds']:.1f} s "
@@ -487,69 +616,96 @@ def _drive(args, folder: Path, skip: set[str]) -> None:
     size = sum(f.stat().st_size for f in store.rglob("*.parquet")) / 2**20
     print(f"store: {len(list(store.rglob('*.parquet')))} files, {size:,.0f} MB", flush=True)
 
-    results = {}
+    results, failed = {}, []
     for phase in PHASES:
         if phase in skip:
             continue
-        r = _child(phase, args)
+        _cells_path(args, phase).unlink(missing_ok=True)
+        r = _timed(phase, args)
         if "failed" in r:
-            print(f"  {phase}: FAILED ({r['failed']}, peak {r['peak_mb']:,.0f} MB); its error is "
-                  "above", flush=True)
+            failed.append(phase)
             continue
         results[phase] = r
-        print(f"  {phase}: {r['seconds']:.2f} s, peak {r['peak_mb']:,.0f} MB"
-              + (f" — {r['summary']}" if "summary" in r else ""), flush=True)
 
     print()
-    print(f"{'':<22} {'wall s':>9} {'rows/s':>14} {'CPU s':>9} {'peak MB':>10} {'start MB':>9}")
+    print(f"{'':<26} {'wall s':>9} {'rows/s':>14} {'CPU s':>9} {'peak MB':>10} {'start MB':>9}")
     labels = {"csv": f"CSV import ({args.csv_rows / 1e6:g}M)", "engine": f"engine ({args.engine})",
-              "pandas": "pandas baseline", "floor": "floor (DuckDB SQL)"}
+              "pandas": "pandas baseline", "floor": "floor, same histogram",
+              "floor-min": "floor, counts only"}
     for phase, r in results.items():
         print(_line(labels[phase], r, args.csv_rows if phase == "csv" else args.rows))
     print()
+    _ratios(args, results)
+    print(f"load average now {_load()} on {os.cpu_count()} CPUs")
+    if "engine" in results:
+        print(f"\nengine: {json.dumps(results['engine'].get('detail', {}))}")
+    disagreements = _agreement(folder, [p for p in ("engine", "pandas", "floor") if p in results])
+    if failed:
+        print(f"FAILED phase(s): {', '.join(failed)}")
+    return 1 if failed or disagreements else 0
+
+
+def _ratios(args, results: dict) -> None:
+    engine, pandas = results.get("engine"), results.get("pandas")
     ratios = []
-    engine, pandas, floor = (results.get(p) for p in ("engine", "pandas", "floor"))
-    if engine and floor:
-        ratios.append(("engine/floor", engine["seconds"] / floor["seconds"], "<=", TARGETS["engine/floor"]))
+    for phase, name in (("floor", "engine/floor"), ("floor-min", "engine/minimal floor")):
+        if engine and phase in results:
+            target = TARGETS["engine/floor"] if phase == "floor" else None
+            ratios.append((name, engine["seconds"] / results[phase]["seconds"], "<=", target))
     if engine and pandas:
         ratios.append(("pandas/engine", pandas["seconds"] / engine["seconds"], ">=",
                        TARGETS["pandas/engine"]))
     if engine:
         ratios.append(("engine peak GB", engine["peak_mb"] / 1024, "<=", TARGETS["peak GB"]))
     if "csv" in results:
-        csv = results["csv"]
-        ratios.append(("CSV import rows/s", args.csv_rows / csv["seconds"], ">=", TARGETS["csv rows/s"]))
+        ratios.append(("CSV import rows/s", args.csv_rows / results["csv"]["seconds"], ">=",
+                       TARGETS["csv rows/s"]))
     for name, value, op, target in ratios:
-        ok = value <= target if op == "<=" else value >= target
         shown = f"{value:,.0f}" if value > 1000 else f"{value:.2f}"
-        print(f"{name:<22} {shown:>12}   target {op} {target:,}   {'met' if ok else 'NOT met'}")
+        if target is None:
+            print(f"{name:<26} {shown:>12}")
+            continue
+        ok = value <= target if op == "<=" else value >= target
+        print(f"{name:<26} {shown:>12}   target {op} {target:,}   {'met' if ok else 'NOT met'}")
     # On a busy machine wall time mostly measures the neighbours; CPU time much less so.
-    if engine and floor:
-        print(f"{'engine/floor CPU':<22} {engine['cpu'] / floor['cpu']:>12.2f}   (CPU seconds)")
-    if engine and pandas:
-        print(f"{'pandas/engine CPU':<22} {pandas['cpu'] / engine['cpu']:>12.2f}   (CPU seconds)")
-    print(f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    if engine:
-        print(f"\nengine: {json.dumps(engine.get('detail', {}))}")
-    _agreement(results)
+    for a, b, name in (("engine", "floor", "engine/floor CPU"),
+                       ("engine", "floor-min", "engine/minimal floor CPU"),
+                       ("pandas", "engine", "pandas/engine CPU")):
+        if a in results and b in results and results[b].get("cpu"):
+            print(f"{name:<26} {results[a]['cpu'] / results[b]['cpu']:>12.2f}   (CPU seconds)")
 
 
-def _agreement(results: dict) -> None:
-    """Whether engine, pandas and floor count the same [met, missed, pending, excluded]."""
-    counted = {p: r["counts"] for p, r in results.items() if "counts" in r}
-    if len(counted) < 2:
-        return
-    print("\ncounts per standard [met, missed, pending, excluded]:")
-    codes = sorted({c for counts in counted.values() for c in counts})
-    same = True
-    for code in codes:
-        values = {p: counts.get(code) for p, counts in counted.items()}
-        agree = len({json.dumps(v) for v in values.values()}) == 1
-        same &= agree
-        shown = "  ".join(f"{p} {v}" for p, v in values.items())
-        print(f"  {code:<20} {'same' if agree else 'DIFFERENT'}  {shown}")
-    print("all agree" if same else "the implementations DISAGREE")
+def _agreement(folder: Path, phases: list[str]) -> int:
+    """Compare every cell of the engine, the baseline and the floor; the number of differences."""
+    found = check_agreement(folder, phases)
+    if found is None:
+        return 0
+    cells, differences = found
+    print(f"\nper-cell agreement over {cells:,} cells (standard × organization × service × "
+          f"channel × day: met, missed, pending, excluded by reason, median, p90) of "
+          f"{', '.join(phases)}:")
+    if not differences:
+        print("  every cell the same")
+        return 0
+    print(f"  {len(differences):,} DIFFERENT cell(s); the first:")
+    for line in differences[:10]:
+        print(f"    {line}")
+    return len(differences)
+
+
+def check_agreement(folder: Path, phases: list[str]) -> tuple[int, list[str]] | None:
+    """(cells, differences) between the first phase's cells and each other's; None when fewer
+    than two phases wrote cells."""
+    tables = {p: _bench_cells.read(folder / f"cells-{p}.parquet") for p in phases
+              if (folder / f"cells-{p}.parquet").exists()}
+    if len(tables) < 2:
+        return None
+    (first, reference), *others = tables.items()
+    differences = []
+    for name, table in others:
+        differences += _bench_cells.differences(reference, table, names=(first, name))
+    return reference.num_rows, differences
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

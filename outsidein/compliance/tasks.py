@@ -12,7 +12,8 @@ def recompute_task(*, version_ids: list[int] | None = None, reason: str = "", pe
     """Recompute the results of some versions (all when None); unchanged inputs are skipped."""
     report = compliance_run(versions=version_ids, period=period or None)
     return {"reason": reason, "summary": str(report), "computed": report.computed,
-            "unchanged": report.unchanged, "results": report.results, "records": report.records}
+            "unchanged": report.unchanged, "reasons": report.reasons, "results": report.results,
+            "records": report.records}
 
 
 def recompute_waiting(version_ids: list[int] | None, period: str) -> bool:

@@ -28,6 +28,13 @@ from outsidein.warehouse.store import InteractionStore, default_root
 WRITE_BATCH = 5000
 
 
+# Why a version was computed or skipped (RunReport.reasons), in the order a summary lists them.
+FORCED, NO_RESULTS, INPUTS_CHANGED = "forced", "no results yet", "inputs changed"
+PENDING_THEN, OTHER_AS_OF = "items were pending", "another as-of instant"
+SAME_INPUTS = "same inputs as stored"
+REASONS = (FORCED, NO_RESULTS, INPUTS_CHANGED, PENDING_THEN, OTHER_AS_OF, SAME_INPUTS)
+
+
 @dataclass
 class RunReport:
     """What a compliance run did."""
@@ -38,6 +45,7 @@ class RunReport:
     computed: list[str] = field(default_factory=list)  # versions recomputed ("CODE vN")
     unchanged: list[str] = field(default_factory=list)  # skipped: same inputs as stored
     not_measurable: dict[str, list[str]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # version -> why computed or skipped
     records: int = 0  # records counted, every status
     results: int = 0  # results computed
     written: int = 0  # of which new or changed (the others only got the new as-of instant)
@@ -45,14 +53,30 @@ class RunReport:
     timings: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        parts = [f"{len(self.computed)} version(s) computed", f"{self.records:,} records",
-                 f"{self.results:,} results ({self.written:,} new or changed)"]
+        versions = len(self.computed) + len(self.unchanged) + len(self.not_measurable)
+        parts = [f"{len(self.computed)} computed{self._why(self.computed)}"]
         if self.unchanged:
-            parts.append(f"{len(self.unchanged)} unchanged")
+            parts.append(f"{len(self.unchanged)} unchanged{self._why(self.unchanged)}")
         if self.not_measurable:
             parts.append(f"{len(self.not_measurable)} not measurable from records")
-        return (", ".join(parts) + f" on {self.engine} as of {self.as_of:%Y-%m-%d %H:%M} UTC"
-                + (f" for {self.period}" if self.period else "") + f" in {self.seconds:.1f} s")
+        head = f"{versions} version(s): " + ", ".join(parts)
+        figures = [f"{self.records:,} records", f"{self.results:,} results ({self.written:,} new or changed)"]
+        return (head + "; " + ", ".join(figures) + f" on {self.engine} as of "
+                f"{self.as_of:%Y-%m-%d %H:%M} UTC" + (f" for {self.period}" if self.period else "")
+                + f" in {self.seconds:.1f} s")
+
+    def _why(self, labels: list[str]) -> str:
+        """ (inputs changed) or (2 no results yet, 1 inputs changed): why, by count."""
+        counted: dict[str, int] = {}
+        for label in labels:
+            why = self.reasons.get(label, "")
+            counted[why] = counted.get(why, 0) + 1
+        shown = [(why, counted[why]) for why in REASONS if why in counted]
+        if not shown:
+            return ""
+        if len(shown) == 1:
+            return f" ({shown[0][0]})"
+        return " (" + ", ".join(f"{n} {why}" for why, n in shown) + ")"
 
 
 def compliance_run(*, period: str | Period | None = None, engine="duckdb",
@@ -90,8 +114,10 @@ def compliance_run(*, period: str | Period | None = None, engine="duckdb",
     prints = {plan.version_id: fingerprint.version_fingerprint(
         plan, _version_fields(found.versions[plan.version_id]), calendars=digests,
         listing=listing, as_of=as_of) for plan in found.plans}
-    plans = [p for p in found.plans
-             if force or not _unchanged(p.version_id, prints[p.version_id], as_of, period)]
+    report.reasons = {label[p.version_id]: FORCED if force else
+                      _reason(p.version_id, prints[p.version_id], as_of, period)
+                      for p in found.plans}
+    plans = [p for p in found.plans if report.reasons[label[p.version_id]] != SAME_INPUTS]
     report.unchanged = [label[p.version_id] for p in found.plans if p not in plans]
     report.computed = [label[p.version_id] for p in plans]
     report.timings["plan"] = time.perf_counter() - started
@@ -133,13 +159,20 @@ def _period_filter(queryset, period: Period | None):
     return queryset.filter(period_start__gte=period.start, period_end__lte=period.end)
 
 
-def _unchanged(version_id: int, print_: str, as_of: dt.datetime, period: Period | None) -> bool:
+def _reason(version_id: int, print_: str, as_of: dt.datetime, period: Period | None) -> str:
+    """Why the version must be computed (one of REASONS), or SAME_INPUTS when it need not."""
     stored = _period_filter(selectors.engine_results([version_id]), period)
     summary = stored.aggregate(n=Max("id"), pending=Sum("pending"), as_of=Max("as_of"))
-    if summary["n"] is None or stored.exclude(fingerprint=print_).exists():
-        return False
+    if summary["n"] is None:
+        return NO_RESULTS
+    if stored.exclude(fingerprint=print_).exists():
+        return INPUTS_CHANGED
     # Same inputs; only the clock moved. Nothing pending then means nothing can change now.
-    return summary["as_of"] == as_of or (not summary["pending"] and summary["as_of"] <= as_of)
+    if summary["as_of"] == as_of:
+        return SAME_INPUTS
+    if summary["as_of"] > as_of:
+        return OTHER_AS_OF
+    return PENDING_THEN if summary["pending"] else SAME_INPUTS
 
 
 @transaction.atomic

@@ -253,7 +253,7 @@ def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):
     with override_settings(DATA_DIR=tmp_path):
         call_command("compliance", "run", "--period", "2025-07", "--standard", "CSS-MAIL-RESPONSE",
                      "--as-of", "2025-12-31T12:00:00+00:00", stdout=out)
-    assert "1 version(s) computed" in out.getvalue() and "for 2025-07" in out.getvalue()
+    assert "1 version(s): 1 computed (no results yet)" in out.getvalue() and "for 2025-07" in out.getvalue()
     assert set(results().values_list("version__standard__code", flat=True)) == {"CSS-MAIL-RESPONSE"}
     assert not results(period_kind="quarter").exists()
 
@@ -265,7 +265,7 @@ def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
     with override_settings(DATA_DIR=tmp_path):
         status = main(["compliance", "run", "--period", "2025-Q3", "--engine", "duckdb"])
     assert status == 0
-    assert "1 version(s) computed, 1 records" in capsys.readouterr().out
+    assert "1 version(s): 1 computed (no results yet); 1 records" in capsys.readouterr().out
     assert results(period_kind="quarter").get().meeting == 1
     assert main(["compliance", "run", "--period", "2025-Q9"]) == 1
     assert "not a period" in capsys.readouterr().err

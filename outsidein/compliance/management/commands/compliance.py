@@ -1,9 +1,11 @@
-"""`compliance run [--period P] [--engine duckdb|spark] [--standard CODE]`: compute results."""
+"""`compliance run [--period P] [--engine duckdb|spark] [--standard CODE] [--as-of WHEN] [--force]`:
+compute results, and say which versions were computed and which skipped, and why."""
 
 import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from outsidein.compliance.engine.periods import parse_period
 from outsidein.compliance.services import compliance_run
@@ -24,8 +26,14 @@ class Command(BaseCommand):
         run.add_argument("--engine", default="duckdb", choices=ENGINES, help="default duckdb")
         run.add_argument("--standard", action="append", default=[], metavar="CODE",
                          help="only this standard (repeatable)")
-        run.add_argument("--as-of", default="", help="count records up to this instant (ISO 8601)")
-        run.add_argument("--force", action="store_true", help="recompute unchanged versions too")
+        run.add_argument("--as-of", default="", metavar="WHEN",
+                         help="count records as they stood then: a date (2025-12-31, its end in "
+                              "the site's time zone) or an instant with its offset "
+                              "(2025-12-31T12:00:00+00:00); default now")
+        run.add_argument("--force", action="store_true",
+                         help="recompute every version, also those whose inputs are unchanged")
+        run.add_argument("--explain", action="store_true",
+                         help="list each version and why it was computed or skipped")
 
     def handle(self, *args, action, **options):
         try:
@@ -58,9 +66,18 @@ class Command(BaseCommand):
         if options["standard"] and not (report.computed or report.unchanged or report.not_measurable):
             raise CommandError(f"no published standard {', '.join(options['standard'])}")
         self.stdout.write(str(report))
+        if options["explain"]:
+            for label in [*report.computed, *report.unchanged]:
+                done = "computed" if label in report.computed else "unchanged"
+                self.stdout.write(f"  {label}: {done} ({report.reasons.get(label, '')})")
 
 
 def _instant(text: str) -> dt.datetime:
+    """A date means its last second in the site's time zone: records up to the end of that day."""
+    if len(text) == 10:
+        day = dt.date.fromisoformat(text)
+        zone = timezone.get_default_timezone()
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), zone) - dt.timedelta(seconds=1)
     value = dt.datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"--as-of needs a time zone, e.g. {text}+00:00")
