@@ -34,6 +34,7 @@ from outsidein.compliance.engine.rules import (
     Branch,
     RunConstants,
 )
+from outsidein.compliance.engine.service_codes import counted_service_sql
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
 from outsidein.warehouse.schema import event_column, record_schema
 
@@ -59,7 +60,7 @@ class CellFilter:
     org_id: int | None = None
     service: object = ANY  # a code, None (records without a known service) or ANY
     # With service None: the codes the inventory knows for the organization; records with any
-    # other code were counted as "no service" by the engine, so they belong to that cell too.
+    # other code (or none) are counted as "no service" (service_codes), so they belong there.
     known_services: tuple[str, ...] = ()
     channel: object = ANY  # a channel, "" or ANY
     statuses: tuple[int, ...] = ()
@@ -74,11 +75,8 @@ class CellFilter:
         if self.org_id is not None:
             found.append(exp.column("org_id", m).eq(exp.Literal.number(self.org_id)))
         if self.service is None:
-            missing = exp.column("service", m).is_(exp.null())
-            if self.known_services:
-                missing = exp.or_(missing, exp.not_(exp.column("service", m).isin(
-                    *[exp.Literal.string(c) for c in self.known_services])))
-            found.append(exp.paren(missing))
+            found.append(counted_service_sql(exp.column("service", m), self.known_services)
+                         .is_(exp.null()))
         elif self.service is not ANY:
             found.append(exp.column("service", m).eq(exp.Literal.string(str(self.service))))
         if self.channel is not ANY:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from outsidein.accounts.models import path_ids
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.compliance.engine.at_risk import OpenItem, at_risk_items
 from outsidein.compliance.engine.records import CellFilter, RecordReader
@@ -31,8 +32,9 @@ def default_dataset() -> str:
 
 
 def known_service_codes(organization) -> tuple[str, ...]:
-    """Service codes offered by the organization or an ancestor (what the engine calls known)."""
-    return tuple(sorted(set(Service.objects.filter(organization__in=organization.ancestor_ids)
+    """Service codes offered by the organization or an ancestor (what the engine calls known:
+    the same chain as plans.service_ids, which the runs use)."""
+    return tuple(sorted(set(Service.objects.filter(organization__in=path_ids(organization.path))
                             .values_list("code", flat=True))))
 
 

@@ -418,3 +418,21 @@ def test_record_statuses_match_the_engine_for_pending_items(world, tmp_path):
         assert later.counts(cell) == {MISSED: 1}
     finally:
         engine.close()
+
+
+def test_records_with_a_service_code_nobody_registered_are_listed_under_no_service(world):
+    """The engine counts a record whose code names no service of its organization (nor of any
+    above it) as "no service"; the drill-down of that result lists it too, also when the
+    organization has no service at all (it once listed none of them)."""
+    client = world["client"]
+    client.force_login(world["lead1"])
+    write_dataset(world["root"], [
+        record(organization="o1", service="POTHOLE", record_id=f"pothole-{i}",
+               received_at=RECEIVED, responded_at=at("2025-06-03 10:00")) for i in range(3)])
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    mail = june(world["version"], world["o1"])
+    assert (mail.total, mail.meeting) == (62, 58)
+    text = text_of(client.get(mail.records_url))
+    assert "63 records: 58 met, 4 missed, 1 excluded, 0 pending." in text
+    listed = {r["record_id"] for r in csv_rows(client.get(mail.records_csv_url))}
+    assert {"pothole-0", "pothole-1", "pothole-2"} <= listed and len(listed) == 63
