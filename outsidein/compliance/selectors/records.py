@@ -38,6 +38,19 @@ def known_service_codes(organization) -> tuple[str, ...]:
                             .values_list("code", flat=True))))
 
 
+def result_cell(result: ComplianceResult, *, known: tuple[str, ...] | None = None) -> CellFilter:
+    """The filter of a stored result's records: its organization, service, channel and dates.
+
+    `known`: the organization's known service codes when the caller has them already."""
+    if known is None and not result.service_id:
+        known = known_service_codes(result.organization)
+    return CellFilter(first_day=result.period_start, last_day=result.period_end,
+                      org_id=result.organization_id,
+                      service=result.service.code if result.service_id else None,
+                      known_services=() if result.service_id else known,
+                      channel=result.channel)
+
+
 @contextmanager
 def cell_reader(result: ComplianceResult, *, engine=None, dataset: Path | None = None
                 ) -> Iterator[tuple[RecordReader, CellFilter]]:
@@ -49,13 +62,7 @@ def cell_reader(result: ComplianceResult, *, engine=None, dataset: Path | None =
     try:
         reader = RecordReader(engine, plan, calendars, dataset or default_dataset(), as_of,
                               result.period_start, result.period_end)
-        cell = CellFilter(first_day=result.period_start, last_day=result.period_end,
-                          org_id=result.organization_id,
-                          service=result.service.code if result.service_id else None,
-                          known_services=() if result.service_id
-                          else known_service_codes(result.organization),
-                          channel=result.channel)
-        yield reader, cell
+        yield reader, result_cell(result)
     finally:
         if owned:
             engine.close()
