@@ -13,7 +13,7 @@ compliance.selectors.records builds them from the database for one stored result
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -178,6 +178,28 @@ class RecordReader:
         if limit is not None:
             query = query.limit(limit).offset(offset)
         return self._run(query)
+
+    def batches(self, cell: CellFilter, *, size: int = 10_000) -> Iterator[pa.RecordBatch]:
+        """The records of the cell in batches of at most `size` rows, in `rows`' order: streamed
+        from the engine when it can (DuckDB), else read a page at a time."""
+        if self._empty:
+            return
+        query = self._where(cell).order_by(
+            exp.column("day"), exp.column("started_at"), exp.column("source"),
+            exp.column("record_id"))
+        stream = getattr(self.engine, "query_batches", None)
+        if stream is not None:
+            sql = self._text(query)
+            self.sql.append(sql)
+            yield from stream(sql, size)
+            return
+        offset = 0
+        while True:
+            page = self._run(query.limit(size).offset(offset))
+            yield from page.to_batches(max_chunksize=size)
+            if page.num_rows < size:
+                return
+            offset += size
 
     def counts(self, cell: CellFilter) -> dict[int, int]:
         """Records of the cell per status."""
