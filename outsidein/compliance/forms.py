@@ -109,8 +109,7 @@ class EvidenceForm(forms.Form):
         self.fields["organization"].choices = _organization_choices(
             organizations, _("All my organizations"))
         self.fields["standard"].choices = [("", _("Every standard")), *standards]
-        self.fields["service"].choices = [("", _("Every service"))] + [
-            (str(s.pk), f"{s.name or s.code} ({s.code})") for s in services]
+        self.fields["service"].choices = [("", _("Every service")), *services]
         self.fields["channel"].choices = [("", _("Every channel")), *channels]
 
     def clean_period(self):
