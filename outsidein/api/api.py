@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from ninja import NinjaAPI
 
-from outsidein.api import interactions, organizations, services, standards
+from outsidein.api import compliance, interactions, organizations, services, standards
 from outsidein.api.auth import session_auth, token_auth
 from outsidein.api.docs import LocalSwagger, docs_asset
 from outsidein.api.errors import (
@@ -53,3 +53,4 @@ api.add_router("/organizations", organizations.router)
 api.add_router("/services", services.router)
 api.add_router("/standards", standards.router)
 api.add_router("/interactions", interactions.router)
+api.add_router("/compliance", compliance.router)

@@ -157,7 +157,7 @@ def trend_columns() -> tuple[str, ...]:
 
 
 def record_columns() -> tuple[str, ...]:
-    return (_("Record"), _("Started"), _("Stopped"), _("Elapsed"), _("Outcome"),
+    return (_("Record"), _("Started"), _("Stopped"), _("Due"), _("Elapsed"), _("Outcome"),
             _("Exclusion reason"))
 
 

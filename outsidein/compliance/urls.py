@@ -26,6 +26,7 @@ urlpatterns = [
     path("results/<row_id:pk>/records/", views.result_records_by_id, name="records_by_id"),
     path("results/<row_id:pk>/records.csv", views.result_records_csv_by_id,
          name="records_csv_by_id"),
+    path("evidence/", views.evidence, name="evidence"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("guarantees/", views.guarantees, name="guarantees"),
     path("guarantees/<int:pk>/", views.guarantee_breaches, name="breaches"),

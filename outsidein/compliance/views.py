@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.common.formatting import in_sentence, percent
 from outsidein.common.spreadsheet_safe import csv_download
+from outsidein.compliance.downloads import batches_csv, batches_parquet
 from outsidein.compliance.engine import breaches as breach_figures
 from outsidein.compliance.engine import records as record_reads
 from outsidein.compliance.forms import (
     AtRiskForm,
     BreachFilterForm,
     DashboardFilterForm,
+    EvidenceForm,
     RecordFilterForm,
 )
 from outsidein.compliance.models import PeriodKind, ResultAddress, ResultSource
@@ -36,6 +38,7 @@ from outsidein.compliance.presentation import (
     trend_panel,
 )
 from outsidein.compliance.selectors import breaches as breach_reads
+from outsidein.compliance.selectors import evidence as evidence_reads
 from outsidein.compliance.selectors.records import at_risk_for_user, cell_reader
 from outsidein.compliance.selectors.results import (
     dashboard_trends,
@@ -44,6 +47,8 @@ from outsidein.compliance.selectors.results import (
     results_for_user,
 )
 from outsidein.standards.models import Service, ServiceStandard
+from outsidein.standards.vocabulary import channel_label
+from outsidein.warehouse.schema import CHANNELS
 
 RECORDS_PER_PAGE = 50
 TRENDS_PER_PAGE = 20
@@ -189,6 +194,61 @@ def result_records_csv_by_id(request, pk: int):
     """A CSV link of before stable addresses: to the result's address while its row lasts."""
     result = result_for_user(request.user, pk)
     return redirect(result.address.url("records_csv", **_kept(request, "status")))
+
+
+# ---- evidence: every record of a selection ---------------------------------------------------
+
+def evidence_form(request) -> EvidenceForm:
+    """The selection form over the user's scope (a choice outside it is not a choice)."""
+    choices = evidence_reads.evidence_choices(request.user)
+    return EvidenceForm(
+        request.GET or None, organizations=choices.organizations,
+        standards=[(str(s.pk), f"{s.code} ({s.organization.name})") for s in choices.standards],
+        services=[(str(s.pk), f"{s.name or s.code} ({s.code})") for s in choices.services],
+        channels=[(c, channel_label(c)) for c in CHANNELS]), choices
+
+
+def selection_of(form: EvidenceForm, choices) -> evidence_reads.Selection:
+    data = form.cleaned_data
+
+    def by_pk(items, pk: str):
+        return next((i for i in items if str(i.pk) == pk), None)
+
+    return evidence_reads.Selection(
+        period=data["period"] or evidence_reads.current_fiscal_year(),
+        organization=next((o for o in choices.organizations
+                           if o.code == data["organization"]), None),
+        standard=by_pk(choices.standards, data["standard"]),
+        service=by_pk(choices.services, data["service"]),
+        channel=data["channel"], status=data["status"])
+
+
+def evidence_filename(selection: evidence_reads.Selection, extension: str) -> str:
+    """evidence-pex-health-FY2025-26-missed.csv: what the file holds (blank parts left out)."""
+    parts = ["evidence", selection.organization.code if selection.organization else "",
+             selection.standard.code if selection.standard else "",
+             selection.service.code if selection.service else "", selection.channel,
+             selection.period.label, selection.status]
+    name = "-".join(p for p in parts if p)
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) + f".{extension}"
+
+
+@login_required
+def evidence(request):
+    """Every record of a selection with its outcome, elapsed time, due time and reason, as one
+    CSV or Parquet file (the form's buttons); the page itself holds the form."""
+    form, choices = evidence_form(request)
+    if form.is_bound and form.is_valid() and form.cleaned_data["format"]:
+        selection = selection_of(form, choices)
+        found = evidence_reads.evidence_for_user(request.user, selection)
+        batches = evidence_reads.evidence_batches(found, selection)
+        schema = evidence_reads.EVIDENCE_SCHEMA
+        if form.cleaned_data["format"] == "parquet":
+            return batches_parquet(evidence_filename(selection, "parquet"), schema, batches)
+        return batches_csv(evidence_filename(selection, "csv"), schema, batches)
+    return render(request, "compliance/evidence.html", {
+        "form": form, "columns": evidence_reads.EVIDENCE_COLUMNS,
+        "fiscal_year": evidence_reads.current_fiscal_year().label})
 
 
 # ---- at risk ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import glob
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -126,6 +127,14 @@ class DuckDBEngine:
         # Stream the rows out in batches: a large result then lives in Arrow's memory, not
         # inside DuckDB's memory limit next to the aggregates that produced it.
         return self._con.sql(sql).to_arrow_reader(_BATCH_ROWS).read_all()
+
+    def query_batches(self, sql: str, rows: int = _BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        """The answer in record batches of at most `rows` rows, read as they are consumed (a
+        download of millions of records never holds them all)."""
+        reader = self._con.sql(sql).to_arrow_reader(rows)
+        for batch in reader:
+            if batch.num_rows:
+                yield batch
 
     def close(self) -> None:
         self._con.close()

@@ -176,6 +176,8 @@ STAFF_PAGES = {
     "compliance": "/staff/compliance/",
     "records": "{w.records}",
     "records-filter-error": "{w.records_filter_error}",
+    "evidence": "/staff/compliance/evidence/",
+    "evidence-error": "/staff/compliance/evidence/?period=June&format=csv",
     "at-risk": "/staff/compliance/at-risk/?hours=40",
     "guarantees": "/staff/compliance/guarantees/",
     "breaches": "/staff/compliance/guarantees/{w.guaranteed.pk}/",

@@ -21,6 +21,7 @@ OPERATIONS = {
     ("post", "/api/interactions/batches"), ("get", "/api/interactions/imports"),
     ("get", "/api/interactions/imports/{import_id}"),
     ("get", "/api/interactions/imports/{import_id}/rejects"),
+    ("get", "/api/compliance/records"),
 }
 
 

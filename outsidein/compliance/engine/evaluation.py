@@ -37,6 +37,7 @@ from outsidein.compliance.engine.rules import (
     RunConstants,
     threshold_in_base,
 )
+from outsidein.compliance.engine.service_codes import counted_services
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
 from outsidein.warehouse.schema import record_schema
 from outsidein.workdays.instants import local_to_epoch
@@ -172,7 +173,7 @@ def evaluate(engine, plans: Sequence[VersionPlan], calendars: Sequence[workdays.
 
 
 def _forget_unknown_services(daily: pa.Table, known_services) -> pa.Table:
-    """The daily histogram with service codes the inventory does not know set to null."""
+    """The daily histogram with each service code as counted (service_codes: unknown -> null)."""
     if not daily.num_rows:
         return daily
     pairs = daily.select(["org_id", "service"]).group_by(["org_id", "service"]).aggregate([])
@@ -181,13 +182,8 @@ def _forget_unknown_services(daily: pa.Table, known_services) -> pa.Table:
     known = set(known_services(pairs))
     if all(pair in known for pair in pairs):
         return daily
-    marks = pa.table({"org_id": pa.array([o for o, _ in known], pa.int64()),
-                      "service": pa.array([s for _, s in known], pa.string()),
-                      "known": pa.array([True] * len(known), pa.bool_())})
-    joined = daily.join(marks, keys=["org_id", "service"], join_type="left outer")
-    service = pc.if_else(pc.is_null(joined["known"]), pa.scalar(None, pa.string()), joined["service"])
-    return joined.drop_columns(["known"]).set_column(
-        joined.schema.get_field_index("service"), "service", service).select(list(daily.schema.names))
+    service = counted_services(daily["org_id"], daily["service"], known)
+    return daily.set_column(daily.schema.get_field_index("service"), "service", service)
 
 
 def scope_table(plans: Sequence[VersionPlan], clock: ClockTable,

@@ -13,7 +13,7 @@ compliance.selectors.records builds them from the database for one stored result
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from outsidein.compliance.engine.rules import (
     Branch,
     RunConstants,
 )
+from outsidein.compliance.engine.service_codes import counted_service_sql
 from outsidein.warehouse.calendar_tables import ClockTable, clock_table
 from outsidein.warehouse.schema import event_column, record_schema
 
@@ -59,7 +60,7 @@ class CellFilter:
     org_id: int | None = None
     service: object = ANY  # a code, None (records without a known service) or ANY
     # With service None: the codes the inventory knows for the organization; records with any
-    # other code were counted as "no service" by the engine, so they belong to that cell too.
+    # other code (or none) are counted as "no service" (service_codes), so they belong there.
     known_services: tuple[str, ...] = ()
     channel: object = ANY  # a channel, "" or ANY
     statuses: tuple[int, ...] = ()
@@ -74,11 +75,8 @@ class CellFilter:
         if self.org_id is not None:
             found.append(exp.column("org_id", m).eq(exp.Literal.number(self.org_id)))
         if self.service is None:
-            missing = exp.column("service", m).is_(exp.null())
-            if self.known_services:
-                missing = exp.or_(missing, exp.not_(exp.column("service", m).isin(
-                    *[exp.Literal.string(c) for c in self.known_services])))
-            found.append(exp.paren(missing))
+            found.append(counted_service_sql(exp.column("service", m), self.known_services)
+                         .is_(exp.null()))
         elif self.service is not ANY:
             found.append(exp.column("service", m).eq(exp.Literal.string(str(self.service))))
         if self.channel is not ANY:
@@ -180,6 +178,28 @@ class RecordReader:
         if limit is not None:
             query = query.limit(limit).offset(offset)
         return self._run(query)
+
+    def batches(self, cell: CellFilter, *, size: int = 10_000) -> Iterator[pa.RecordBatch]:
+        """The records of the cell in batches of at most `size` rows, in `rows`' order: streamed
+        from the engine when it can (DuckDB), else read a page at a time."""
+        if self._empty:
+            return
+        query = self._where(cell).order_by(
+            exp.column("day"), exp.column("started_at"), exp.column("source"),
+            exp.column("record_id"))
+        stream = getattr(self.engine, "query_batches", None)
+        if stream is not None:
+            sql = self._text(query)
+            self.sql.append(sql)
+            yield from stream(sql, size)
+            return
+        offset = 0
+        while True:
+            page = self._run(query.limit(size).offset(offset))
+            yield from page.to_batches(max_chunksize=size)
+            if page.num_rows < size:
+                return
+            offset += size
 
     def counts(self, cell: CellFilter) -> dict[int, int]:
         """Records of the cell per status."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from outsidein.accounts.models import path_ids
 from outsidein.accounts.selectors import organizations_for_user
 from outsidein.compliance.engine.at_risk import OpenItem, at_risk_items
 from outsidein.compliance.engine.records import CellFilter, RecordReader
@@ -37,9 +38,23 @@ def reading_engine(engine):
 
 
 def known_service_codes(organization) -> tuple[str, ...]:
-    """Service codes offered by the organization or an ancestor (what the engine calls known)."""
-    return tuple(sorted(set(Service.objects.filter(organization__in=organization.ancestor_ids)
+    """Service codes offered by the organization or an ancestor (what the engine calls known:
+    the same chain as plans.service_ids, which the runs use)."""
+    return tuple(sorted(set(Service.objects.filter(organization__in=path_ids(organization.path))
                             .values_list("code", flat=True))))
+
+
+def result_cell(result: ComplianceResult, *, known: tuple[str, ...] | None = None) -> CellFilter:
+    """The filter of a stored result's records: its organization, service, channel and dates.
+
+    `known`: the organization's known service codes when the caller has them already."""
+    if known is None and not result.service_id:
+        known = known_service_codes(result.organization)
+    return CellFilter(first_day=result.period_start, last_day=result.period_end,
+                      org_id=result.organization_id,
+                      service=result.service.code if result.service_id else None,
+                      known_services=() if result.service_id else known,
+                      channel=result.channel)
 
 
 @contextmanager
@@ -53,13 +68,7 @@ def cell_reader(result: ComplianceResult, *, engine=None, dataset: Path | None =
     try:
         reader = RecordReader(engine, plan, calendars, dataset or default_dataset(), as_of,
                               result.period_start, result.period_end)
-        cell = CellFilter(first_day=result.period_start, last_day=result.period_end,
-                          org_id=result.organization_id,
-                          service=result.service.code if result.service_id else None,
-                          known_services=() if result.service_id
-                          else known_service_codes(result.organization),
-                          channel=result.channel)
-        yield reader, cell
+        yield reader, result_cell(result)
     finally:
         if owned:
             engine.close()

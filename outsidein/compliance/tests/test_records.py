@@ -171,3 +171,25 @@ def test_open_items_are_overdue_or_due_within_the_window(engine, tmp_path):
                        dataset=root)
     assert [(i.record_id, i.overdue) for i in items] == [("overdue", True), ("due-today", False)]
     assert items[1].deadline == workdays.add_business_days(CALENDARS[0], at("2025-06-25 10:00"), 3)
+
+
+@pytest.mark.parametrize("known", [(), ("S1",), ("S1", "S2")])
+def test_the_sql_and_arrow_forms_of_the_counted_service_agree(engine, known):
+    """service_codes: both renderings of "which service a record counts under" give the same
+    answer for known, unknown, empty and missing codes, whatever the organization knows."""
+    import pyarrow as pa
+    from sqlglot import exp
+
+    from outsidein.compliance.engine.service_codes import counted_service_sql, counted_services
+
+    codes = ["S1", "S2", "S3", "", None]
+    table = pa.table({"org_id": pa.array([7] * len(codes), pa.int64()),
+                      "service": pa.array(codes, pa.string())})
+    engine.register_arrow("oi_codes", table)
+    select = exp.select(counted_service_sql(exp.column("service"), known).as_("counted"),
+                        exp.column("service")).from_("oi_codes")
+    by_sql = dict(zip(*[engine.query(select.sql(dialect=engine.dialect))[c].to_pylist()
+                        for c in ("service", "counted")], strict=True))
+    by_arrow = counted_services(table["org_id"], table["service"], {(7, c) for c in known})
+    assert [by_sql[c] for c in codes] == by_arrow.to_pylist()
+    assert by_arrow.to_pylist() == [c if c in known else None for c in codes]

@@ -418,3 +418,120 @@ def test_record_statuses_match_the_engine_for_pending_items(world, tmp_path):
         assert later.counts(cell) == {MISSED: 1}
     finally:
         engine.close()
+
+
+def test_records_with_a_service_code_nobody_registered_are_listed_under_no_service(world):
+    """The engine counts a record whose code names no service of its organization (nor of any
+    above it) as "no service"; the drill-down of that result lists it too, also when the
+    organization has no service at all (it once listed none of them)."""
+    client = world["client"]
+    client.force_login(world["lead1"])
+    write_dataset(world["root"], [
+        record(organization="o1", service="POTHOLE", record_id=f"pothole-{i}",
+               received_at=RECEIVED, responded_at=at("2025-06-03 10:00")) for i in range(3)])
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    mail = june(world["version"], world["o1"])
+    assert (mail.total, mail.meeting) == (62, 58)
+    text = text_of(client.get(mail.records_url))
+    assert "63 records: 58 met, 4 missed, 1 excluded, 0 pending." in text
+    listed = {r["record_id"] for r in csv_rows(client.get(mail.records_csv_url))}
+    assert {"pothole-0", "pothole-1", "pothole-2"} <= listed and len(listed) == 63
+
+
+# ---- evidence: every record of a selection ------------------------------------------------
+
+EVIDENCE = "/staff/compliance/evidence/"
+
+
+def parquet_rows(response) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(io.BytesIO(b"".join(response.streaming_content))).to_pylist()
+
+
+def counted(version, organizations, first=dt.date(2025, 6, 1)) -> int:
+    """Records the stored monthly results of a version counted, every outcome."""
+    return sum(r.total + r.pending + sum(r.excluded.values())
+               for r in ComplianceResult.objects.filter(
+                   version=version, organization__in=organizations, service=None,
+                   period_kind=PeriodKind.MONTH, period_start=first))
+
+
+def test_evidence_downloads_every_record_of_the_selection_in_scope(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    page = client.get(EVIDENCE)
+    assert page.status_code == 200 and "Download Parquet" in text_of(page)
+    rows = csv_rows(client.get(EVIDENCE, {"period": "2025-06", "format": "csv"}))
+    # Every June record of the standards over lead1's ministry: mail and fax alike, as the
+    # stored results counted them; nothing of the other ministry.
+    assert len(rows) == counted(world["version"], [world["o1"], world["m1"]]) == 61
+    assert {r["organization"] for r in rows} == {"o1"} and "m2rec" not in {
+        r["record_id"] for r in rows}
+    by_id = {r["record_id"]: r for r in rows}
+    assert (by_id["late0"]["status"], by_id["late0"]["elapsed"], by_id["late0"]["unit"]) == (
+        "missed", "41.0", "business_days")
+    assert by_id["strike1"]["exclusion_reason"] == "labour disruption"
+    assert by_id["ok00"]["standard"] == "CSS-MAIL-RESPONSE" and by_id["ok00"]["due_at"] == ""
+    missed = csv_rows(client.get(EVIDENCE, {"period": "2025-06", "status": "missed",
+                                            "channel": "mail", "format": "csv"}))
+    assert sorted(r["record_id"] for r in missed) == ["late0", "late1", "late2", "open1"]
+    parquet = parquet_rows(client.get(EVIDENCE, {"period": "2025-06", "format": "parquet"}))
+    assert [r["record_id"] for r in parquet] == [r["record_id"] for r in rows]
+    assert parquet[0]["start_date"] == dt.date(2025, 6, 2)
+
+
+def test_evidence_outside_the_users_scope_is_nothing(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    response = client.get(EVIDENCE, {"organization": "o2", "period": "2025-06",
+                                     "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert 'aria-invalid="true"' in response.content.decode()
+    client.force_login(world["lead2"])  # over the other ministry: only its own record
+    rows = csv_rows(client.get(EVIDENCE, {"period": "2025-06", "format": "csv"}))
+    assert [r["record_id"] for r in rows] == ["m2rec"]
+    client.logout()
+    assert client.get(EVIDENCE).status_code == 302
+
+
+def test_the_api_pages_through_the_same_records(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    everything = [r["record_id"] for r in csv_rows(
+        client.get(EVIDENCE, {"period": "2025-06", "format": "csv"}))]
+    paged, offset = [], 0
+    while True:
+        answer = client.get("/api/compliance/records",
+                            {"period": "2025-06", "limit": 25, "offset": offset}).json()
+        assert answer["count"] == len(everything) and answer["period"] == "2025-06"
+        paged += [r["record_id"] for r in answer["items"]]
+        offset += 25
+        if offset >= answer["count"]:
+            break
+    assert paged == everything
+    one = client.get("/api/compliance/records", {"period": "2025-06", "status": "excluded",
+                                                 "channel": "mail"}).json()
+    assert [(r["record_id"], r["exclusion_reason"]) for r in one["items"]] == [
+        ("strike1", "labour disruption")]
+    assert client.get("/api/compliance/records", {"organization": "o2"}).status_code == 404
+    bad = client.get("/api/compliance/records", {"period": "June"})
+    assert bad.status_code == 422 and "period" in bad.json()["error"]["fields"]
+
+
+def test_the_records_list_shows_due_times_and_says_what_pending_means(world):
+    client = world["client"]
+    client.force_login(world["lead1"])
+    write_dataset(world["root"], [
+        record(organization="o1", record_id="fresh", received_at=at("2025-12-29 10:00")),
+        record(organization="o1", record_id="promised", received_at=at("2025-12-29 11:00"),
+               due_at=at("2026-01-09 17:00"))])
+    compliance_run(dataset=world["root"], as_of=AS_OF)
+    december = ComplianceResult.objects.get(
+        version=world["version"], organization=world["o1"], channel="mail", service=None,
+        period_kind=PeriodKind.MONTH, period_start=dt.date(2025, 12, 1))
+    text = text_of(client.get(december.address.url(status="pending")))
+    assert "Due" in text and "2026-01-09 17:00" in text
+    assert "test / fresh" in text and "Pending: open, within the standard's time" in text
+    assert "Pending: open, not yet due" in text
+    assert "Pending (open, not yet due)" not in text
