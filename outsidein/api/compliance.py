@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -57,10 +56,14 @@ class EvidencePage(Schema):
     period: str
 
 
+class _OutOfScope(Exception):
+    """A filter names something outside the caller's scope: the selection lists nothing."""
+
+
 def _picked(items, pk):
     found = next((i for i in items if i.pk == pk), None) if pk is not None else None
     if pk is not None and found is None:
-        raise Http404
+        raise _OutOfScope
     return found
 
 
@@ -69,25 +72,28 @@ def _picked(items, pk):
 def compliance_records(request, filters: Query[RecordFilters]):
     """Every record the stored results of the selection counted, each with its outcome,
     elapsed time, due time and exclusion reason, in the order of the staff download.
-    Anything outside your scope is not found (404)."""
+    A filter naming anything outside your scope lists nothing, as other lists do."""
     choices = evidence_reads.evidence_choices(request.auth)
-    organization = None
-    if filters.organization:
-        organization = next((o for o in choices.organizations
-                             if o.code == filters.organization), None)
-        if organization is None:
-            raise Http404
     try:
         period = (parse_period(filters.period) if filters.period
                   else evidence_reads.current_fiscal_year())
     except ValueError:
         raise ValidationError({"period": _(
             "Enter a period such as 2025-06, 2025-Q2, FY2025-26, 2025 or 2025-06-02.")}) from None
-    selection = evidence_reads.Selection(
-        period=period, organization=organization,
-        standard=_picked(choices.standards, filters.standard),
-        service=_picked(choices.services, filters.service),
-        channel=filters.channel, status=filters.status)
+    try:
+        organization = None
+        if filters.organization:
+            organization = next((o for o in choices.organizations
+                                 if o.code == filters.organization), None)
+            if organization is None:
+                raise _OutOfScope
+        selection = evidence_reads.Selection(
+            period=period, organization=organization,
+            standard=_picked(choices.standards, filters.standard),
+            service=_picked(choices.services, filters.service),
+            channel=filters.channel, status=filters.status)
+    except _OutOfScope:
+        return {"items": [], "count": 0, "period": period.label}
     found = evidence_reads.evidence_for_user(request.auth, selection)
     count, table = evidence_reads.evidence_page(found, selection, offset=filters.offset,
                                                 limit=filters.limit)

@@ -249,6 +249,9 @@ PAGE_ROUTES: dict[str, Route] = {
     "compliance:records_csv_by_id": Route(STAFF, params=_result, answers=frozenset({302})),
     "compliance:at_risk": Route(STAFF, query=lambda ctx: {"organization": ctx.side.office.code,
                                                            "hours": 400}),
+    # every record behind the results of a selection (a page, and its CSV or Parquet download)
+    "compliance:evidence": Route(STAFF, query=lambda ctx: {"organization": ctx.side.office.code,
+                                                            "period": "2025-05"}),
     "compliance:guarantees": Route(STAFF),
     "compliance:breaches": Route(STAFF, params=_standard),
     "compliance:breaches_csv": Route(STAFF, params=_standard),
@@ -325,6 +328,8 @@ OPERATIONS: dict[str, Route] = {
         other_ok=frozenset({201, 422}), touches_store=True),
         Write("post", perm.IMPORT_RECORDS, _resent_batch, body="json", own_ok=frozenset({201}),
               other_ok=frozenset({201, 422}), touches_store=True))),
+    "compliance_records": Route(API, query=lambda ctx: {"organization": ctx.side.office.code,
+                                                        "period": "2025-05"}),
     "import_index": Route(API),
     "import_detail": Route(API, params=lambda ctx: {"import_id": _import_of(ctx)},
                            read_permission=perm.IMPORT_RECORDS),
