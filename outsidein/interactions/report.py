@@ -46,8 +46,10 @@ class ImportReport:
         if self.excluded:
             reasons = ", ".join(f"{n:,} {r!r}" for r, n in sorted(self.excluded_by_reason.items()))
             excluded = f" ({self.excluded:,} of them excluded: {reasons})"
-        line = (f"Read {self.rows_read:,} rows: {self.stored:,} stored, {self.updated:,} "
-                f"updated{excluded}, {self.rejected:,} rejected in {self.duration:.1f} s "
+        # A dry run stores nothing: its counts say what the import would do.
+        verb = "would be " if self.dry_run else ""
+        line = (f"Read {self.rows_read:,} rows: {self.stored:,} {verb}stored, {self.updated:,} "
+                f"{verb}updated{excluded}, {self.rejected:,} rejected in {self.duration:.1f} s "
                 f"({self.rows_per_second:,.0f} rows/s)")
         if self.import_id is not None:
             line = f"Import {self.import_id}: {line}"

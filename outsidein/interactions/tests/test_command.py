@@ -118,3 +118,14 @@ def test_a_file_mixing_encodings_fails_then_imports_with_the_encoding_chosen(tmp
     assert "Read 2 rows: 1 stored, 0 updated (1 of them excluded: 1 'grève'), 1 rejected" in out
     assert main(["import", str(path), "--source", "mailroom", "--encoding", "cp1252"]) == 0
     assert interaction_store().count() == 2
+
+
+def test_a_dry_run_says_what_would_be_stored_and_warnings_come_before_the_summary(tmp_path,
+                                                                                   capsys):
+    path = tmp_path / "extra.csv"
+    path.write_text("record_id,channel,received,Notes,Clerk\nL1,mail,2025-03-03 09:00,x,y\n")
+    assert main(["import", str(path), "--source", "mailroom", "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "warning: 2 column(s) not read: Notes, Clerk"
+    assert out[-1].startswith("Dry run, nothing stored.")
+    assert "1 would be stored, 0 would be updated" in out[-1]

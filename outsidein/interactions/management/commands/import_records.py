@@ -84,8 +84,15 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from None
         finally:
             bar.close()
+        # Warnings come first, on the same stream as the summary, so they read in order; the
+        # columns left unread are one line, not one line each.
+        unread = [w.removeprefix("column not read: ") for w in report.warnings
+                  if w.startswith("column not read: ")]
+        if unread:
+            self.stdout.write(f"warning: {len(unread)} column(s) not read: {', '.join(unread)}")
         for warning in report.warnings:
-            self.stderr.write(f"warning: {warning}")
+            if not warning.startswith("column not read: "):
+                self.stdout.write(f"warning: {warning}")
         for reject in report.rejects:
             self.stdout.write(f"  rejected {reject}")
         if report.rejected > len(report.rejects):
