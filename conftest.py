@@ -1,4 +1,5 @@
-"""Suite-wide test set-up: which database, and whether a missing service may skip."""
+"""Suite-wide test set-up: which database, whether a missing service may skip, and the one
+fictional world (tests/factories.py) every app's tests build on."""
 
 import os
 from pathlib import Path
@@ -71,3 +72,21 @@ def gc_files() -> GcFiles:
         skip_or_fail(f"the GC files {', '.join(missing)} are not in {GC_DATA} "
                      f"(set OUTSIDEIN_GC_DATA)")
     return files
+
+
+@pytest.fixture
+def province_world(db):
+    """The Province of Example's light tree and personas (no services, no records): see
+    tests.factories.province_world."""
+    from tests import factories  # after pytest-django has set Django up
+
+    return factories.province_world()
+
+
+@pytest.fixture
+def example_world(db):
+    """The Province of Example with services, standards, calendars, imports, records and
+    compliance results in both ministries: see tests.factories.example_world."""
+    from tests import factories  # after pytest-django has set Django up
+
+    return factories.example_world()

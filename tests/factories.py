@@ -1,12 +1,28 @@
-"""Fixed fictional organizations and personas shared by every test."""
+"""The Province of Example: the one fictional world every test builds on.
+
+`province_world()` is the light tree (the province, ministries A Health and B Transportation,
+an office under each) with one named persona per role in A and B's quality lead: no services,
+no records, cheap enough for any test. `example_world()` grows that same tree into two
+ministries with services, standards, guarantees, calendars, saved mappings, imports, records
+and compliance results, for the tests that need data. The root conftest serves both as
+fixtures (`province_world`, `example_world`); the small builders below add what a test needs
+on top of them.
+"""
 
 import datetime as dt
 import inspect
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.test import Client
+
 from outsidein.accounts.models import ClientType, GovernmentLevel, Organization, OrgKind, Role
-from outsidein.accounts.services import membership_grant, organization_create, user_create
+from outsidein.accounts.services import (
+    api_token_create,
+    membership_grant,
+    organization_create,
+    user_create,
+)
 from outsidein.calendars.services import calendar_create, calendar_set_hours
 from outsidein.compliance.models import ComplianceResult
 from outsidein.compliance.services import compliance_run
@@ -145,18 +161,15 @@ def _mapping_owner(organization) -> dict:
     return {"organization": organization} if accepts else {}
 
 
-def ministry_world(gov, *, code: str, name_en: str, name_fr: str, office_code: str,
-                   service_code: str, source: str, record_prefix: str, lead_username: str,
-                   calendar_name: str) -> SimpleNamespace:
-    """One ministry with an office, a service, a guaranteed standard, a calendar, a saved
-    mapping and an import of records by its quality lead."""
-    org = ministry(gov, code, name_en, name_fr)
-    branch = office(org, office_code)
+def ministry_world(org, branch, lead, *, name_en: str, name_fr: str, service_code: str,
+                   source: str, record_prefix: str, calendar_name: str) -> SimpleNamespace:
+    """Grow a ministry of the light world (its office and quality lead) with a service, a
+    guaranteed standard, a calendar, a saved mapping and an import of records by its lead."""
+    code, office_code = org.code, branch.code
     svc = service(org, code=service_code, name_en=f"{name_en} licence",
                   name_fr=f"Permis — {name_fr}", has_fee=True, fee_amount=Decimal("45.00"))
     version = published_standard(svc, code=f"{service_code}-ONL", threshold=Decimal(5))
     guarantee(version.standard)
-    lead = person(lead_username, org, Role.QUALITY_LEAD)
     column_map = {"Reference": "record_id", "Office": "organization"}
     saved = source_mapping_create(name=f"{source}-map", source=source, column_map=column_map,
                                   by=lead, **_mapping_owner(org))
@@ -182,23 +195,51 @@ def ministry_world(gov, *, code: str, name_en: str, name_fr: str, office_code: s
         imports={lead.pk: report.import_id})
 
 
-def example_world() -> SimpleNamespace:
-    """The Province of Example with ministries A (Health) and B (Transportation), one persona
-    per role in A (`personas[role]`, A's lead is `personas["quality_lead"]`), B's quality lead
-    (`b_user`), and compliance results computed over both ministries' records."""
+PERSONA_NAMES = {
+    Role.ADMINISTRATOR: "administrator", Role.QUALITY_LEAD: "lead",
+    Role.PROGRAM_MANAGER: "manager", Role.CASE_OFFICER: "case_officer",
+    Role.ANALYST: "analyst", Role.AUDITOR: "auditor", Role.EXECUTIVE: "executive",
+}
+
+
+def province_world() -> SimpleNamespace:
+    """The light world: the province, ministries A (Health, `health`) and B (Transportation,
+    `transport`) with an office each (`health_office`, `transport_office`), one persona per
+    role in A (`personas[role]`, also named: `lead`, `manager`, `analyst`, `auditor`,
+    `administrator`, `case_officer`, `executive`) and B's quality lead (`transport_lead`).
+    `a` and `b` hold each ministry's `org`, `office` and `lead`."""
     gov = province()
-    a = ministry_world(gov, code="health", name_en="Ministry of Health",
-                       name_fr="Ministère de la Santé", office_code="health-north",
+    health = ministry(gov, "health", "Ministry of Health", "Ministère de la Santé")
+    transport = ministry(gov, "transport", "Ministry of Transportation",
+                         "Ministère des Transports")
+    health_office, transport_office = office(health, "health-north"), office(transport,
+                                                                             "transport-south")
+    personas = {role: person(f"health-{role}", health, role) for role in Role.values}
+    transport_lead = person("transport-lead", transport, Role.QUALITY_LEAD)
+    named = {name: personas[role] for role, name in PERSONA_NAMES.items()}
+    return SimpleNamespace(
+        gov=gov, health=health, transport=transport, health_office=health_office,
+        transport_office=transport_office, personas=personas, transport_lead=transport_lead,
+        b_user=transport_lead, **named,
+        a=SimpleNamespace(org=health, office=health_office, lead=named["lead"]),
+        b=SimpleNamespace(org=transport, office=transport_office, lead=transport_lead))
+
+
+def example_world() -> SimpleNamespace:
+    """The light world grown with data: each ministry's side (`a`, `b`) also has a service,
+    a guaranteed standard, a draft, a calendar, a saved mapping and imports of records, and
+    compliance results are computed over both ministries' records (`a.result_id`)."""
+    world = province_world()
+    a = ministry_world(world.health, world.health_office, world.lead,
+                       name_en="Ministry of Health", name_fr="Ministère de la Santé",
                        service_code="H1", source=A_SOURCE, record_prefix="H",
-                       lead_username="health-quality_lead", calendar_name="Health offices")
-    b = ministry_world(gov, code="transport", name_en="Ministry of Transportation",
-                       name_fr="Ministère des Transports", office_code="transport-south",
+                       calendar_name="Health offices")
+    b = ministry_world(world.transport, world.transport_office, world.transport_lead,
+                       name_en="Ministry of Transportation", name_fr="Ministère des Transports",
                        service_code="T1", source=B_SOURCE, record_prefix="T",
-                       lead_username="transport-lead", calendar_name="Transportation offices")
-    personas = {Role.QUALITY_LEAD.value: a.lead}
-    for role in Role.values:
-        if role not in personas:
-            personas[role] = person(f"health-{role}", a.org, role)
+                       calendar_name="Transportation offices")
+    world.a, world.b = a, b
+    personas = world.personas
     # Every persona who may import has an import of its own (imports are their maker's).
     for role in (Role.ADMINISTRATOR, Role.ANALYST):
         rows = [{**a.records[0], "record_id": f"H-{role}"},
@@ -213,7 +254,15 @@ def example_world() -> SimpleNamespace:
         side.result_id = ComplianceResult.objects.get(
             organization=side.office, version=side.version, period_kind="month",
             period_start=RECORD_MONTH.replace(day=1)).pk
-    return SimpleNamespace(gov=gov, a=a, b=b, personas=personas, b_user=b.lead)
+    return world
+
+
+def token_client(user, **extra) -> Client:
+    """A test client sending a fresh bearer token of the user (`client.raw_token`)."""
+    _token, raw = api_token_create(user=user, name="tests")
+    client = Client(headers={"Authorization": f"Bearer {raw}"}, **extra)
+    client.raw_token = raw
+    return client
 
 
 def pathless_organization(code: str, parent=None):

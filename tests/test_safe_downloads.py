@@ -17,7 +17,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from outsidein.accounts.models import Role
 from outsidein.common.spreadsheet_safe import DANGEROUS_FIRST
 from outsidein.compliance.models import ComplianceResult, PeriodKind
 from outsidein.compliance.services import compliance_run
@@ -49,7 +48,7 @@ HEADER = ["record_id", "channel", "organization", "service", "submitted", "compl
 def _row(record_id, *, day=2, late=True, queue="counter", tier="regular", reason="",
          **changes) -> dict:
     done = "2025-06-16 09:00:00" if late else "2025-06-03 09:00:00"
-    row = dict(record_id=record_id, channel="online", organization="m1", service="DL",
+    row = dict(record_id=record_id, channel="online", organization="health", service="DL",
                submitted=f"2025-06-{day:02d} 09:00:00", completed=done, guarantee_eligible="yes",
                fee_paid="90.00", queue=queue, tier=tier, exclusion_reason=reason)
     row.update(changes)
@@ -76,22 +75,23 @@ def _records_file() -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def world(db, tmp_path, client):
-    province = factories.province()
-    m1 = factories.ministry(province, "m1", "Ministry One", "Ministère un")
-    licence = factories.service(m1, code="DL", name_en=PAYLOADS[0], name_fr=PAYLOADS[1])
+def world(province_world, tmp_path, client):
+    """Health of the shared world offers a service named with payloads; its lead imported
+    late, guaranteed records whose text fields are payloads, and results are computed."""
+    health = province_world.health
+    licence = factories.service(health, code="DL", name_en=PAYLOADS[0], name_fr=PAYLOADS[1])
     version = factories.published_standard(licence, code="DL-2DAYS", threshold=Decimal(2))
     guarantee_set(standard=version.standard, remedy_kind=RemedyKind.FEE_SHARE,
                   fee_share=Decimal("0.5"), approving_body="Treasury Board",
                   approved_on=dt.date(2025, 4, 1), approval_reference="TB-2025-1")
-    lead = factories.person("lead", m1, Role.QUALITY_LEAD)
+    lead = province_world.lead
     with override_settings(DATA_DIR=tmp_path):
         record = interactions_import_enqueue(file=_records_file(), file_name="records.csv",
-                                             source="acd", by=lead, organizations=["m1"])
+                                             source="acd", by=lead, organizations=["health"])
         interactions_import_run(import_id=record.pk)
         compliance_run(as_of=AS_OF)
         client.force_login(lead)
-        yield dict(client=client, lead=lead, version=version, m1=m1,
+        yield dict(client=client, lead=lead, version=version, health=health,
                    record=InteractionImport.objects.get(pk=record.pk), tmp_path=tmp_path)
 
 
@@ -123,7 +123,7 @@ def _is_number(cell: str) -> bool:
 
 
 def _records_csv(world) -> list[list[str]]:
-    result = ComplianceResult.objects.get(version=world["version"], organization=world["m1"],
+    result = ComplianceResult.objects.get(version=world["version"], organization=world["health"],
                                           channel="online", period_kind=PeriodKind.MONTH,
                                           period_start=dt.date(2025, 6, 1))
     return _cells(_body(world["client"].get(result.address.url("records_csv"))))
@@ -179,7 +179,7 @@ def test_the_standards_import_report_is_safe(world, tmp_path):
         writer = csv.DictWriter(stream, GC_COLUMNS)
         writer.writeheader()
         writer.writerow(dict.fromkeys(GC_COLUMNS, "") | {
-            "fiscal_yr": PAYLOADS[1], "owner_org": "m1", "service_id": PAYLOADS[0],
+            "fiscal_yr": PAYLOADS[1], "owner_org": "health", "service_id": PAYLOADS[0],
             "service_standard_id": PAYLOADS[2]})
     report = tmp_path / "report.csv"
     with pytest.raises(CommandError):

@@ -7,7 +7,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from outsidein.accounts.models import Role
 from tests import factories
 from tests.functional.browser import (
     assert_aria_references_resolve,
@@ -48,12 +47,12 @@ def sign_in(page, username: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_password_reset_pages_have_no_axe_violation(browser_page, live_server, transactional_db,
                                                     lang):
-    user = factories.person("officer", factories.province(), Role.CASE_OFFICER)
+    user = factories.province_world().case_officer
     page = in_language(browser_page, live_server, lang)
 
     page.goto("/accounts/password/reset/")
     assert_accessible(page, lang)
-    page.fill("#id_email", "officer@example.org")
+    page.fill("#id_email", "health-case_officer@example.org")
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/password/reset/sent/")
     assert_accessible(page, lang)
@@ -80,9 +79,9 @@ def test_password_reset_pages_have_no_axe_violation(browser_page, live_server, t
 def test_password_change_and_error_pages_have_no_axe_violation(browser_page, live_server,
                                                                transactional_db, settings,
                                                                lang):
-    factories.person("officer", factories.province(), Role.CASE_OFFICER)
+    factories.province_world()
     page = in_language(browser_page, live_server, lang)
-    sign_in(page, "officer")
+    sign_in(page, "health-case_officer")
 
     page.goto("/accounts/password/")
     assert_accessible(page, lang)

@@ -29,46 +29,39 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 
 
 @pytest.fixture
-def world():
-    return factories.example_world()
-
-
-@pytest.fixture
-def lead(world) -> Client:
+def lead(example_world) -> Client:
     """Ministry A's quality lead, signed in."""
     client = Client()
-    client.force_login(world.a.lead)
+    client.force_login(example_world.a.lead)
     return client
 
 
 @pytest.fixture
-def lead_api(world) -> Client:
-    from outsidein.accounts.services import api_token_create
-
-    _token, raw = api_token_create(user=world.a.lead, name="findings")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+def lead_api(example_world) -> Client:
+    """Ministry A's quality lead, calling the API with a token."""
+    return factories.token_client(example_world.a.lead)
 
 
-def b_records(world) -> list[tuple]:
+def b_records(example_world) -> list[tuple]:
     """Every record stored for one of ministry B's organizations."""
-    codes = {world.b.org.code, world.b.office.code}
+    codes = {example_world.b.org.code, example_world.b.office.code}
     return ministry_records(codes=codes, sources=set())
 
 
-def b_figures(world) -> list[tuple]:
-    return ministry_snapshot(world.b.org, sources={world.b.source}, records=False)["results"]
+def b_figures(example_world) -> list[tuple]:
+    return ministry_snapshot(example_world.b.org, sources={example_world.b.source}, records=False)["results"]
 
 
 # ---- 1. record takeover ---------------------------------------------------------------------
 
-def takeover_rows(world, record_id: str) -> list[dict]:
+def takeover_rows(example_world, record_id: str) -> list[dict]:
     """One row naming B's source and a record id, but A's own office; as B's files name their
     columns (B's mapping) and as the canonical fields are named."""
-    row = {"channel": "online", "service": world.a.service.code,
+    row = {"channel": "online", "service": example_world.a.service.code,
            "submitted_at": "2025-05-05T09:01:00+00:00",
            "completed_at": "2025-05-05T09:30:00+00:00"}
-    return [{**row, "Reference": record_id, "Office": world.a.office.code},
-            {**row, "record_id": record_id, "organization": world.a.office.code}]
+    return [{**row, "Reference": record_id, "Office": example_world.a.office.code},
+            {**row, "record_id": record_id, "organization": example_world.a.office.code}]
 
 
 def csv_of(row: dict) -> SimpleUploadedFile:
@@ -102,18 +95,18 @@ def outcome(record: InteractionImport | None, record_id: str) -> tuple:
 
 
 def test_a_dry_run_does_not_reveal_that_another_ministrys_record_exists(
-        world, lead, lead_api, django_capture_on_commit_callbacks):
-    existing, unknown = world.b.records[0]["record_id"], "T-999"
-    for row_of in (lambda rid: takeover_rows(world, rid)[0],
-                   lambda rid: takeover_rows(world, rid)[1]):
+        example_world, lead, lead_api, django_capture_on_commit_callbacks):
+    existing, unknown = example_world.b.records[0]["record_id"], "T-999"
+    for row_of in (lambda rid: takeover_rows(example_world, rid)[0],
+                   lambda rid: takeover_rows(example_world, rid)[1]):
         pages = [outcome(upload(lead, django_capture_on_commit_callbacks, row_of(rid),
-                                source=world.b.source, dry_run=True), rid)
+                                source=example_world.b.source, dry_run=True), rid)
                  for rid in (existing, unknown)]
         assert pages[0] == pages[1]
         answers = []
         for rid in (existing, unknown):
             response = lead_api.post("/api/interactions/batches", {
-                "source": world.b.source, "dry_run": True, "records": [row_of(rid)]},
+                "source": example_world.b.source, "dry_run": True, "records": [row_of(rid)]},
                 content_type="application/json")
             body = response.json()
             answers.append((response.status_code, body.get("stored"), body.get("updated"),
@@ -123,33 +116,33 @@ def test_a_dry_run_does_not_reveal_that_another_ministrys_record_exists(
 
 
 def test_an_import_cannot_take_over_another_ministrys_record(
-        world, lead, lead_api, django_capture_on_commit_callbacks):
-    records, figures = b_records(world), b_figures(world)
-    target = world.b.records[0]["record_id"]
-    for row in takeover_rows(world, target):
-        upload(lead, django_capture_on_commit_callbacks, row, source=world.b.source,
+        example_world, lead, lead_api, django_capture_on_commit_callbacks):
+    records, figures = b_records(example_world), b_figures(example_world)
+    target = example_world.b.records[0]["record_id"]
+    for row in takeover_rows(example_world, target):
+        upload(lead, django_capture_on_commit_callbacks, row, source=example_world.b.source,
                dry_run=False)
         lead_api.post("/api/interactions/batches",
-                      {"source": world.b.source, "records": [row]},
+                      {"source": example_world.b.source, "records": [row]},
                       content_type="application/json")
     compliance_run()
-    assert b_records(world) == records  # B's record is where B put it, as B sent it
-    assert b_figures(world) == figures
+    assert b_records(example_world) == records  # B's record is where B put it, as B sent it
+    assert b_figures(example_world) == figures
 
 
 # ---- 2. saved mappings ----------------------------------------------------------------------
 
-def test_a_lead_can_neither_list_nor_open_another_ministrys_mapping(world, lead):
+def test_a_lead_can_neither_list_nor_open_another_ministrys_mapping(example_world, lead):
     listing = lead.get("/staff/imports/mappings/").content.decode()
-    assert world.a.mapping.name in listing
-    assert world.b.mapping.name not in listing
-    assert world.b.mapping.name not in lead.get("/staff/imports/new/").content.decode()
-    assert lead.get(f"/staff/imports/mappings/{world.b.mapping.pk}/edit/").status_code == 404
+    assert example_world.a.mapping.name in listing
+    assert example_world.b.mapping.name not in listing
+    assert example_world.b.mapping.name not in lead.get("/staff/imports/new/").content.decode()
+    assert lead.get(f"/staff/imports/mappings/{example_world.b.mapping.pk}/edit/").status_code == 404
 
 
 def test_a_lead_cannot_change_another_ministrys_mapping_and_its_next_import_is_whole(
-        world, lead):
-    mapping = world.b.mapping
+        example_world, lead):
+    mapping = example_world.b.mapping
     response = lead.post(f"/staff/imports/mappings/{mapping.pk}/edit/", {
         "source": mapping.source, "column_map": '{"Reference": "record_id", "Office": '
         '"organization"}', "constants": '{"exclusion_reason": "taken over"}',
@@ -158,27 +151,27 @@ def test_a_lead_cannot_change_another_ministrys_mapping_and_its_next_import_is_w
     mapping.refresh_from_db()
     assert mapping.constants == {}
     # B's next import reads as before: every record counted, none excluded.
-    rows = factories.online_records(world.b.office.code, world.b.service.code, "T2",
+    rows = factories.online_records(example_world.b.office.code, example_world.b.service.code, "T2",
                                     day=dt.date(2025, 6, 2))
     report = interactions_import_records(
-        records=factories.mapped(rows, mapping.column_map), source=world.b.source,
-        by=world.b.lead, organizations=[world.b.org.code, world.b.office.code])
+        records=factories.mapped(rows, mapping.column_map), source=example_world.b.source,
+        by=example_world.b.lead, organizations=[example_world.b.org.code, example_world.b.office.code])
     record = InteractionImport.objects.get(pk=report.import_id)
     assert (record.stored, record.rejected, record.excluded) == (len(rows), 0, 0)
 
 
-def test_a_lead_cannot_import_with_another_ministrys_mapping(world, lead, lead_api):
-    row = {"Reference": "A-1", "Office": world.a.office.code, "channel": "online",
-           "service": world.a.service.code, "submitted_at": "2025-05-05T09:01:00+00:00",
+def test_a_lead_cannot_import_with_another_ministrys_mapping(example_world, lead, lead_api):
+    row = {"Reference": "A-1", "Office": example_world.a.office.code, "channel": "online",
+           "service": example_world.a.service.code, "submitted_at": "2025-05-05T09:01:00+00:00",
            "completed_at": "2025-05-05T09:30:00+00:00"}
     response = lead_api.post("/api/interactions/batches", {
-        "source": "health-letters", "mapping": world.b.mapping.name, "records": [row]},
+        "source": "health-letters", "mapping": example_world.b.mapping.name, "records": [row]},
         content_type="application/json")
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["mapping"]
     response = lead.post("/staff/imports/new/", {"file": csv_of(row), "source": "health-letters",
-                                                 "mapping": world.b.mapping.pk})
+                                                 "mapping": example_world.b.mapping.pk})
     assert response.status_code == 200  # the form again: B's mapping is not a choice
-    assert not InteractionImport.objects.filter(mapping=world.b.mapping,
-                                                by=world.a.lead).exists()
-    assert SourceMapping.objects.filter(pk=world.b.mapping.pk).exists()
+    assert not InteractionImport.objects.filter(mapping=example_world.b.mapping,
+                                                by=example_world.a.lead).exists()
+    assert SourceMapping.objects.filter(pk=example_world.b.mapping.pk).exists()

@@ -29,10 +29,8 @@ ENGLISH_INTERFACE = [
 
 def build_catalogue():
     """Two ministries of the Province of Example, their public services, one hidden service."""
-    gov = factories.province()
-    transport = factories.ministry(gov, "transport", "Ministry of Transportation",
-                                   "Ministère des Transports")
-    health = factories.ministry(gov, "health", "Ministry of Health", "Ministère de la Santé")
+    world = factories.province_world()
+    gov, transport, health = world.gov, world.transport, world.health
     licence = factories.service(
         transport, code="DL", has_fee=True, fee_amount=Decimal("90.00"),
         fees_en="$90 for a five-year licence.", fees_fr="90 $ pour un permis de cinq ans.",

@@ -28,8 +28,7 @@ def result(version, organization, service, **fields):
 
 def build_results():
     """A licence service with a current result, a small one, and one with none."""
-    transport = factories.ministry(factories.province(), "transport",
-                                   "Ministry of Transportation", "Ministère des Transports")
+    transport = factories.province_world().transport
     licence = factories.service(transport, code="DL")
     decision = factories.published_standard(licence, code="DL-DECISION")
     # Last year's reported figure, then this year's figures computed from records.
@@ -132,7 +131,6 @@ def test_public_results_in_a_real_browser(browser_page, live_server, transaction
 
 def build_dashboard():
     """A quality lead's results for one standard over six months, one month without records."""
-    from outsidein.accounts.models import Role
 
     data = build_results()
     version = data.licence.standards.get(code="DL-DECISION").versions.get()
@@ -146,7 +144,6 @@ def build_dashboard():
                ci_high=None if share is None else min(1.0, share + 0.05),
                target_met="NA" if share is None else ("Y" if share >= 0.8 else "N"),
                excluded={"labour disruption": 3} if month == 6 else {})
-    factories.person("lead", data.transport, Role.QUALITY_LEAD)
     return data
 
 
@@ -155,7 +152,7 @@ def test_staff_dashboard_is_accessible(browser_page, live_server, transactional_
     build_dashboard()
     page = browser_page
     page.goto("/accounts/login/?next=/staff/compliance/")
-    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Username").fill("transport-lead")  # the shared world's Transportation lead
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/staff/compliance/")

@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from outsidein.accounts.models import Role
 from outsidein.interactions.models import ImportStatus, InteractionImport
 from outsidein.interactions.services import (
     interactions_import_enqueue,
@@ -24,10 +23,10 @@ from tests.functional.browser import (
 
 HEADER = "record_id,channel,organization,call_started,answered,rings,exclusion_reason\n"
 ROWS = [
-    "C1,telephone,tor-cc,2025-03-03 09:00:00,2025-03-03 09:00:12,2,",
-    "C2,telephone,tor-cc,2025-03-03 09:01:00,2025-03-03 09:01:30,5,labour disruption",
-    "C3,telephone,tor-cc,2025-03-03 09:02:00,2025-03-03 08:00:00,1,",
-    "C4,telephone,tor-cc,2025-03-03 09:03:00,2025-03-03 09:03:06,three,",
+    "C1,telephone,health,2025-03-03 09:00:00,2025-03-03 09:00:12,2,",
+    "C2,telephone,health,2025-03-03 09:01:00,2025-03-03 09:01:30,5,labour disruption",
+    "C3,telephone,health,2025-03-03 09:02:00,2025-03-03 08:00:00,1,",
+    "C4,telephone,health,2025-03-03 09:03:00,2025-03-03 09:03:06,three,",
 ]
 
 
@@ -36,23 +35,24 @@ def write_calls(path):
     return path
 
 
+USERNAME = "health-quality_lead"
+
+
 def build_imports(tmp_path):
-    """A quality lead of the Toronto contact centre, one finished import with rejects, a mapping."""
-    root = factories.province()
-    toronto = factories.ministry(root, "tor-cc", "Toronto contact centre", "Centre de Toronto")
-    lead = factories.person("lead", toronto, Role.QUALITY_LEAD)
+    """The shared world's Health quality lead, one finished import with rejects, a mapping."""
+    lead = factories.province_world().lead
     source_mapping_create(name="acd-ottawa", source="acd-ottawa", column_map={"Call ID": "record_id"},
-                          constants={"organization": "tor-cc"})
+                          constants={"organization": "health"})
     with open(write_calls(tmp_path / "march.csv"), "rb") as handle:
         record = interactions_import_enqueue(file=handle, file_name="march.csv", source="acd",
-                                             by=lead, organizations=["tor-cc"])
+                                             by=lead, organizations=["health"])
     interactions_import_run(import_id=record.pk)
     return lead, InteractionImport.objects.get(pk=record.pk)
 
 
 def sign_in(page, next_url):
     page.goto(f"/accounts/login/?next={next_url}")
-    page.get_by_label("Username").fill("lead")
+    page.get_by_label("Username").fill(USERNAME)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{next_url}")
@@ -104,8 +104,9 @@ def test_an_import_is_started_with_the_keyboard_and_its_page_follows_it(
     hidden_focus = [f.describe() for f in walk if not (f.focus_visible and f.on_screen)]
     assert not hidden_focus, f"focus not visible on: {hidden_focus}"
     names = [f.name for f in walk]
+    # The lead imports for Health and its office: the form asks which owns a new source.
     assert names.index("file") < names.index("source") < names.index("mapping") \
-        < names.index("encoding") < names.index("dry_run")
+        < names.index("organization") < names.index("encoding") < names.index("dry_run")
 
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     tab_to(page, lambda f: f.name == "file")
@@ -115,6 +116,8 @@ def test_an_import_is_started_with_the_keyboard_and_its_page_follows_it(
     page.keyboard.type("acd-keyboard")
     page.keyboard.press("Tab")
     assert focused_element(page).name == "mapping"
+    page.keyboard.press("Tab")
+    assert focused_element(page).name == "organization"
     page.keyboard.press("Tab")
     assert focused_element(page).name == "encoding"
     page.keyboard.press("Tab")

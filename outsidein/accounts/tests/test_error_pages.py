@@ -7,8 +7,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from outsidein.accounts.error_views import server_error
-from outsidein.accounts.models import Role
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +21,9 @@ STYLESHEET = "css/outsidein.css"
 
 
 @pytest.fixture
-def officer():
-    """A case officer: may read, may not import."""
-    return factories.person("officer", factories.province(), Role.CASE_OFFICER)
+def officer(province_world):
+    """Health's case officer: may read, may not import."""
+    return province_world.case_officer
 
 
 def staff_client(user, lang: str, **options) -> Client:

@@ -3,19 +3,16 @@
 import pytest
 
 from outsidein.accounts.models import Organization, path_ids
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tree():
-    """Province of Example > Ministry of Transport > Licensing office; and a second ministry."""
-    gov = factories.province()
-    transport = factories.ministry(gov, "transport")
-    office = factories.office(transport)
-    health = factories.ministry(gov, "health")
-    return gov, transport, office, health
+def tree(province_world):
+    """The shared world: Province of Example > Ministry of Transportation > its office; and
+    Health (with its own office, health-north)."""
+    w = province_world
+    return w.gov, w.transport, w.transport_office, w.health
 
 
 def _codes(queryset) -> set[str]:
@@ -24,20 +21,22 @@ def _codes(queryset) -> set[str]:
 
 def test_a_subtree_holds_the_organization_and_everything_beneath_it(tree):
     gov, transport, office, health = tree
-    assert _codes(gov.subtree()) == {"pex", "transport", "licensing", "health"}
-    assert _codes(transport.subtree()) == {"transport", "licensing"}
-    assert _codes(office.subtree()) == {"licensing"}
+    assert _codes(gov.subtree()) == {"pex", "transport", "transport-south", "health",
+                                     "health-north"}
+    assert _codes(transport.subtree()) == {"transport", "transport-south"}
+    assert _codes(office.subtree()) == {"transport-south"}
 
 
 def test_within_joins_the_subtrees_of_several_organizations(tree):
     gov, transport, office, health = tree
-    assert _codes(Organization.objects.within(office, health)) == {"licensing", "health"}
+    assert _codes(Organization.objects.within(office, health)) == {
+        "transport-south", "health", "health-north"}
     assert not Organization.objects.within().exists()
 
 
 def test_ancestors_run_from_the_root_down_to_the_organization_itself(tree):
     gov, transport, office, health = tree
-    assert [o.code for o in office.ancestors()] == ["pex", "transport", "licensing"]
+    assert [o.code for o in office.ancestors()] == ["pex", "transport", "transport-south"]
     assert office.ancestor_ids == (gov.pk, transport.pk, office.pk)
     assert [o.code for o in gov.ancestors()] == ["pex"]
 
@@ -70,7 +69,7 @@ def test_a_damaged_path_fails_closed(tree, damage):
     assert office.ancestors() == [] and office.ancestor_ids == ()
     assert office.nearest_in({gov.pk: "province"}) is None
     assert not gov.contains(office) and not office.contains(office)
-    assert _codes(Organization.objects.within(office, health)) == {"health"}
+    assert _codes(Organization.objects.within(office, health)) == {"health", "health-north"}
 
 
 def test_whole_paths_are_those_the_services_write(tree):

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from outsidein.accounts.models import Role
 from outsidein.accounts.services import user_create
 from outsidein.common.models import AuditEntry
 from tests import factories
@@ -17,8 +16,9 @@ NEW_PASSWORD = "a-much-longer-passphrase-42"
 
 
 @pytest.fixture
-def lead():
-    return factories.person("lead", factories.province(), Role.QUALITY_LEAD)
+def lead(province_world):
+    """Health's quality lead in the shared world."""
+    return province_world.lead
 
 
 def sign_in(client, username: str, password: str):
@@ -33,8 +33,9 @@ def test_change_password_keeps_this_session_and_works_at_next_sign_in(client, le
     assert "Your password is changed" in response.content.decode()
     assert client.get(reverse("staff:home")).status_code == 200  # still signed in
     client.logout()
-    assert sign_in(client, "lead", factories.PASSWORD).status_code == 200  # refused: form again
-    assert sign_in(client, "lead", NEW_PASSWORD)["Location"] == reverse("staff:home")
+    refused = sign_in(client, "health-quality_lead", factories.PASSWORD)
+    assert refused.status_code == 200  # refused: form again
+    assert sign_in(client, "health-quality_lead", NEW_PASSWORD)["Location"] == reverse("staff:home")
     entry = AuditEntry.objects.get(action="user.password_change")
     assert entry.actor == lead and entry.object_id == str(lead.pk)
 
@@ -71,11 +72,11 @@ def reset_link(message) -> str:
 
 def test_reset_sends_a_link_that_works_once(client, lead):
     client.get(reverse("accounts:login"))
-    response = client.post(reverse("accounts:password_reset"), {"email": "LEAD@example.org"},
+    response = client.post(reverse("accounts:password_reset"), {"email": "HEALTH-QUALITY_LEAD@example.org"},
                            follow=True)
     assert "Check your e-mail" in response.content.decode()
     [message] = mail.outbox
-    assert message.to == ["lead@example.org"]
+    assert message.to == ["health-quality_lead@example.org"]
     assert message.subject == "Reset your Outside-In password"
     link = reset_link(message)
 
@@ -84,7 +85,7 @@ def test_reset_sends_a_link_that_works_once(client, lead):
     done = client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD,
                                                     "new_password2": NEW_PASSWORD}, follow=True)
     assert "Your new password is saved" in done.content.decode()
-    assert sign_in(client, "lead", NEW_PASSWORD)["Location"] == reverse("staff:home")
+    assert sign_in(client, "health-quality_lead", NEW_PASSWORD)["Location"] == reverse("staff:home")
     assert AuditEntry.objects.get(action="user.password_reset").actor == lead
 
     client.logout()
@@ -93,7 +94,7 @@ def test_reset_sends_a_link_that_works_once(client, lead):
 
 
 def test_reset_answers_the_same_for_an_unknown_address(client, lead):
-    known = client.post(reverse("accounts:password_reset"), {"email": "lead@example.org"},
+    known = client.post(reverse("accounts:password_reset"), {"email": "health-quality_lead@example.org"},
                         follow=True)
     unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"},
                           follow=True)
@@ -115,10 +116,10 @@ def test_reset_gives_a_first_password_to_an_account_created_without_one(client):
 
 def test_reset_mail_is_in_french_when_asked_in_french(client, lead):
     client.cookies["django_language"] = "fr"
-    client.post(reverse("accounts:password_reset"), {"email": "lead@example.org"})
+    client.post(reverse("accounts:password_reset"), {"email": "health-quality_lead@example.org"})
     [message] = mail.outbox
     assert message.subject == "Réinitialiser votre mot de passe Outside-In"
-    assert "Bonjour lead," in message.body
+    assert "Bonjour health-quality_lead," in message.body
 
 
 def test_sign_in_page_links_to_the_reset(client):

@@ -11,31 +11,28 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_scope_is_the_membership_subtree():
-    gov = factories.province()
-    health = factories.ministry(gov, "health")
-    transport = factories.ministry(gov, "transport")
+def test_scope_is_the_membership_subtree(province_world):
+    health, transport = province_world.health, province_world.transport
     factories.service(health, code="H1")
     factories.service(transport, code="T1")
-    alice = factories.person("alice", health, Role.ANALYST)
+    alice = province_world.analyst
 
-    assert set(organizations_for_user(alice)) == {health}
+    assert set(organizations_for_user(alice)) == {health, province_world.health_office}
     assert [s.code for s in services_for_user(alice)] == ["H1"]
     assert user_can(alice, VIEW, health)
     assert not user_can(alice, VIEW, transport)
     assert not user_can(alice, EDIT_STANDARDS, health)
 
 
-def test_government_membership_covers_every_ministry():
-    gov = factories.province()
-    health = factories.ministry(gov, "health")
-    lead = factories.person("lead", gov, Role.QUALITY_LEAD)
-    assert user_can(lead, EDIT_STANDARDS, health)
-    assert set(organizations_for_user(lead)) == {gov, health}
+def test_government_membership_covers_every_ministry(province_world):
+    w = province_world
+    lead = factories.person("pex-lead", w.gov, Role.QUALITY_LEAD)
+    assert user_can(lead, EDIT_STANDARDS, w.health)
+    assert set(organizations_for_user(lead)) == {w.gov, w.health, w.health_office, w.transport,
+                                                 w.transport_office}
 
 
-def test_no_membership_no_scope():
-    factories.province()
+def test_no_membership_no_scope(province_world):
     nobody = factories.person("nobody")
     assert not organizations_for_user(nobody).exists()
 

@@ -7,17 +7,15 @@ from django.conf import settings
 from django.urls import reverse
 
 from outsidein.accounts.middleware import SESSION_KEY
-from outsidein.accounts.models import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client):
-    factories.person("lead", factories.province(), Role.QUALITY_LEAD)
+def signed_in(client, province_world):
     response = client.post(reverse("accounts:login"),
-                           {"username": "lead", "password": factories.PASSWORD})
+                           {"username": "health-quality_lead", "password": factories.PASSWORD})
     assert response.status_code == 302
     return response
 

@@ -9,23 +9,20 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_lockout_after_repeated_failures(client, settings):
+def test_lockout_after_repeated_failures(client, settings, province_world):
     settings.AXES_FAILURE_LIMIT = 3
-    gov = factories.province()
-    factories.person("lead", gov, Role.QUALITY_LEAD)
     url = reverse("accounts:login")
     for _ in range(3):
-        client.post(url, {"username": "lead", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
-    locked = client.post(url, {"username": "lead", "password": factories.PASSWORD},
+        client.post(url, {"username": "health-quality_lead", "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    locked = client.post(url, {"username": "health-quality_lead", "password": factories.PASSWORD},
                          REMOTE_ADDR="10.0.0.1")
     assert locked.status_code == 429
     assert "Too many failed sign-in attempts" in locked.content.decode()
 
 
-def test_good_password_signs_in(client):
-    factories.person("lead", factories.province(), Role.QUALITY_LEAD)
+def test_good_password_signs_in(client, province_world):
     response = client.post(reverse("accounts:login"),
-                           {"username": "lead", "password": factories.PASSWORD})
+                           {"username": "health-quality_lead", "password": factories.PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("staff:home")
 
 

@@ -6,7 +6,6 @@ The end-to-end version, through a real nginx, is tests/functional/test_reverse_p
 import pytest
 from django.urls import reverse
 
-from outsidein.accounts.models import Role
 from tests import factories
 
 PROXY = "127.0.0.1"
@@ -40,15 +39,15 @@ def test_a_client_claiming_https_itself_is_redirected(client, behind_proxy):
 
 
 def _sign_in(client, forwarded_for: str, password: str, remote_addr: str = PROXY):
-    return client.post(reverse("accounts:login"), {"username": "lead", "password": password},
+    return client.post(reverse("accounts:login"), {"username": "health-quality_lead", "password": password},
                        REMOTE_ADDR=remote_addr,
                        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": forwarded_for})
 
 
 @pytest.mark.django_db
-def test_the_lockout_counts_per_real_client_behind_the_proxy(client, behind_proxy):
+def test_the_lockout_counts_per_real_client_behind_the_proxy(client, behind_proxy,
+                                                            province_world):
     behind_proxy.AXES_FAILURE_LIMIT = 3
-    factories.person("lead", factories.province(), Role.QUALITY_LEAD)
     for _ in range(3):
         _sign_in(client, "203.0.113.5", "wrong")
     locked = _sign_in(client, "203.0.113.5", factories.PASSWORD)
@@ -59,9 +58,9 @@ def test_the_lockout_counts_per_real_client_behind_the_proxy(client, behind_prox
 
 
 @pytest.mark.django_db
-def test_a_forged_forwarded_for_does_not_escape_the_lockout(client, behind_proxy):
+def test_a_forged_forwarded_for_does_not_escape_the_lockout(client, behind_proxy,
+                                                            province_world):
     behind_proxy.AXES_FAILURE_LIMIT = 3
-    factories.person("lead", factories.province(), Role.QUALITY_LEAD)
     for guess in range(3):
         # The guesser writes a new address each time; the proxy appends the real one.
         _sign_in(client, f"10.0.0.{guess}, 203.0.113.5", "wrong")

@@ -1,46 +1,27 @@
-"""Two ministries of the Province of Example, their people, and API clients holding tokens."""
-
-from types import SimpleNamespace
+"""The API's tests run in the shared Province of Example (tests/factories.py), with Health's
+services and standards added, and API clients holding the personas' tokens."""
 
 import pytest
 from django.test import Client
 
-from outsidein.accounts.models import Role
-from outsidein.accounts.services import api_token_create
 from tests import factories
-
-
-def token_client(user, **extra) -> Client:
-    """A test client sending a fresh bearer token of the user."""
-    _token, raw = api_token_create(user=user, name="tests")
-    client = Client(headers={"Authorization": f"Bearer {raw}"}, **extra)
-    client.raw_token = raw
-    return client
+from tests.factories import token_client
 
 
 @pytest.fixture
-def world(db):
-    """Health and Transport under the province; each ministry's service has one standard."""
-    gov = factories.province()
-    health = factories.ministry(gov, "health", "Ministry of Health", "Ministère de la Santé")
-    transport = factories.ministry(gov, "transport", "Ministry of Transportation",
-                                   "Ministère des Transports")
-    health_card = factories.service(health, code="H1", name_en="Health card renewal",
-                                    name_fr="Renouvellement de la carte Santé",
-                                    channels=["online", "in_person"])
-    birth = factories.service(health, code="H2", name_en="Birth certificate",
-                              name_fr="Certificat de naissance", channels=["mail"])
-    licence = factories.service(transport, code="T1")
-    return SimpleNamespace(
-        gov=gov, health=health, transport=transport,
-        health_card=health_card, birth=birth, licence=licence,
-        health_standard=factories.published_standard(health_card, code="HS1").standard,
-        transport_standard=factories.published_standard(licence, code="TS1").standard,
-        lead=factories.person("hana", health, Role.QUALITY_LEAD),
-        manager=factories.person("pierre", health, Role.PROGRAM_MANAGER),
-        analyst=factories.person("ana", health, Role.ANALYST),
-        transport_lead=factories.person("theo", transport, Role.QUALITY_LEAD),
-    )
+def world(province_world):
+    """The shared light world, plus two Health services (H1 online and in person, H2 by mail)
+    and Transportation's T1, each ministry with one published standard (HS1, TS1)."""
+    w = province_world
+    w.health_card = factories.service(w.health, code="H1", name_en="Health card renewal",
+                                      name_fr="Renouvellement de la carte Santé",
+                                      channels=["online", "in_person"])
+    w.birth = factories.service(w.health, code="H2", name_en="Birth certificate",
+                                name_fr="Certificat de naissance", channels=["mail"])
+    w.licence = factories.service(w.transport, code="T1")
+    w.health_standard = factories.published_standard(w.health_card, code="HS1").standard
+    w.transport_standard = factories.published_standard(w.licence, code="TS1").standard
+    return w
 
 
 @pytest.fixture

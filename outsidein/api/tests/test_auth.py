@@ -5,8 +5,8 @@ from django.test import Client
 
 from outsidein.accounts.models import ApiToken
 from outsidein.accounts.services import api_token_revoke
-from outsidein.api.tests.conftest import token_client
 from tests import factories
+from tests.factories import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -18,23 +18,23 @@ def run(*args) -> str:
 
 
 def test_create_list_revoke(world):
-    raw = run("create", "hana", "--name", "nightly import")
+    raw = run("create", "health-quality_lead", "--name", "nightly import")
     assert raw.startswith("oi_")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     assert client.get("/api/organizations").status_code == 200
 
     token = ApiToken.objects.get(user=world.lead)
     assert raw not in token.digest      # only the digest is stored
-    listing = run("list", "hana")
+    listing = run("list", "health-quality_lead")
     assert token.prefix in listing and "nightly import" in listing and "active" in listing
 
     assert "Revoked" in run("revoke", token.prefix)
     assert client.get("/api/organizations").status_code == 401
-    assert "revoked" in run("list", "hana")
+    assert "revoked" in run("list", "health-quality_lead")
 
 
 def test_revoke_accepts_the_whole_token(world):
-    raw = run("create", "hana")
+    raw = run("create", "health-quality_lead")
     run("revoke", raw)
     assert ApiToken.objects.get(user=world.lead).revoked_at is not None
 
@@ -47,4 +47,4 @@ def test_refusals(world):
     world.analyst.is_active = False
     world.analyst.save()
     with pytest.raises(CommandError, match="not active"):
-        run("create", "ana")
+        run("create", "health-analyst")

@@ -51,9 +51,10 @@ def same_connection():
 
 
 @pytest.fixture
-def auth_header(db, same_connection):
-    """A province-wide quality lead's token over the organizations the schema examples name."""
-    gov = factories.province()
+def auth_header(province_world, same_connection):
+    """A province-wide quality lead's token over the shared world and the organizations the
+    schema examples name."""
+    gov = province_world.gov
     health = factories.ministry(gov, "pex-health")  # the code the schema examples use
     card = factories.service(health, code="H1")
     factories.published_standard(card, code="HS1")

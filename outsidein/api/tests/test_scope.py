@@ -2,6 +2,10 @@
 
 import pytest
 
+from outsidein.accounts.models import Role
+from tests import factories
+from tests.factories import token_client
+
 pytestmark = pytest.mark.django_db
 
 
@@ -11,7 +15,8 @@ def assert_404(response):
 
 
 def test_organizations_are_the_membership_subtree(world, transport_lead, lead):
-    assert [o["code"] for o in transport_lead.get("/api/organizations").json()] == ["transport"]
+    assert [o["code"] for o in transport_lead.get("/api/organizations").json()] == [
+        "transport", "transport-south"]
     health = lead.get("/api/organizations/health").json()
     assert health["name_fr"] == "Ministère de la Santé"
     assert health["parent"] == "pex"
@@ -85,11 +90,7 @@ def test_a_program_manager_may_revise_but_not_publish(world, manager):
 
 
 def test_a_government_lead_sees_every_ministry(world):
-    from outsidein.accounts.models import Role
-    from outsidein.api.tests.conftest import token_client
-    from tests import factories
-
     client = token_client(factories.person("gail", world.gov, Role.QUALITY_LEAD))
     codes = [o["code"] for o in client.get("/api/organizations").json()]
-    assert codes == ["pex", "health", "transport"]
+    assert codes == ["pex", "health", "health-north", "transport", "transport-south"]
     assert client.get("/api/services").json()["count"] == 3

@@ -5,17 +5,15 @@ import pytest
 from outsidein.accounts.models import Organization
 from outsidein.calendars.models import BusinessCalendar
 from outsidein.calendars.services import calendar_create
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def tree():
-    """Province of Example > Ministry of Transport > Licensing office."""
-    gov = factories.province()
-    transport = factories.ministry(gov, "transport")
-    return gov, transport, factories.office(transport)
+def tree(province_world):
+    """Province of Example > Ministry of Transportation > its office (the shared world)."""
+    w = province_world
+    return w.gov, w.transport, w.transport_office
 
 
 def test_an_office_without_a_calendar_keeps_its_ministrys(tree):

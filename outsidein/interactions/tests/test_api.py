@@ -1,30 +1,20 @@
 """The API's interaction endpoints: batches of records, imports and their rejects, in scope."""
 
 import pytest
-from django.test import Client
 
-from outsidein.accounts.models import Role
-from outsidein.accounts.services import api_token_create
 from outsidein.interactions.selectors import interaction_store
-from tests.factories import ministry, person, province
+from tests.factories import token_client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("outsidein.interactions.tests.api_urls")]
-
-
-def client_of(user) -> Client:
-    _token, raw = api_token_create(user=user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    root = province()
-    health, transport = ministry(root, "health"), ministry(root, "transport")
-    return {"lead": client_of(person("lead", health, Role.QUALITY_LEAD)),
-            "analyst": client_of(person("analyst", health, Role.ANALYST)),
-            "auditor": client_of(person("auditor", health, Role.AUDITOR)),
-            "other": client_of(person("other", transport, Role.QUALITY_LEAD))}
+def clients(province_world):
+    """API clients holding tokens of Health's lead, analyst and auditor, and Transport's lead
+    (`other`); they call the project's own API at /api/."""
+    w = province_world
+    return {"lead": token_client(w.lead), "analyst": token_client(w.analyst),
+            "auditor": token_client(w.auditor), "other": token_client(w.transport_lead)}
 
 
 def record(record_id, organization="health", **fields):
@@ -32,14 +22,14 @@ def record(record_id, organization="health", **fields):
             "submitted_at": "2025-03-03T09:00:00-05:00", **fields}
 
 
-def test_a_batch_is_stored_and_its_rejects_come_back(world):
+def test_a_batch_is_stored_and_its_rejects_come_back(clients):
     batch = {"source": "portal", "records": [
         record("A1", completed_at="2025-03-04T10:00:00-05:00", fee_paid=45),
         record("A2", completed_at="2025-03-01T10:00:00-05:00"),   # completed before submitted
         record("A3", organization="transport"),                   # outside the caller's scope
         {"record_id": "A4", "channel": "online", "submitted_at": "2025-03-03T09:00:00Z"},
     ]}
-    response = world["lead"].post("/api/interactions/batches", batch,
+    response = clients["lead"].post("/api/interactions/batches", batch,
                                   content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -48,34 +38,34 @@ def test_a_batch_is_stored_and_its_rejects_come_back(world):
     assert [(r["line"], r["field"]) for r in body["rejects"]] == [
         (2, "completed_at"), (3, "organization"), (4, "organization")]
     assert interaction_store().count() == 1
-    again = world["lead"].post("/api/interactions/batches", batch,
+    again = clients["lead"].post("/api/interactions/batches", batch,
                                content_type="application/json").json()
     assert (again["stored"], again["updated"]) == (0, 1)
 
 
-def test_imports_are_read_by_those_who_made_them(world):
-    made = world["lead"].post("/api/interactions/batches",
+def test_imports_are_read_by_those_who_made_them(clients):
+    made = clients["lead"].post("/api/interactions/batches",
                               {"source": "portal", "records": [record("B1", due_at="x")]},
                               content_type="application/json").json()
-    mine = world["lead"].get("/api/interactions/imports").json()
+    mine = clients["lead"].get("/api/interactions/imports").json()
     assert [i["id"] for i in mine["items"]] == [made["id"]]
-    detail = world["lead"].get(f"/api/interactions/imports/{made['id']}").json()
+    detail = clients["lead"].get(f"/api/interactions/imports/{made['id']}").json()
     assert (detail["rejected"], detail["source"]) == (1, "portal")
-    rejects = world["lead"].get(f"/api/interactions/imports/{made['id']}/rejects").json()
+    rejects = clients["lead"].get(f"/api/interactions/imports/{made['id']}/rejects").json()
     assert rejects["items"][0]["field"] == "due_at"
-    assert world["other"].get(f"/api/interactions/imports/{made['id']}").status_code == 404
+    assert clients["other"].get(f"/api/interactions/imports/{made['id']}").status_code == 404
 
 
-def test_a_role_that_cannot_import_records_cannot_send_a_batch(world):
-    response = world["auditor"].post("/api/interactions/batches",
+def test_a_role_that_cannot_import_records_cannot_send_a_batch(clients):
+    response = clients["auditor"].post("/api/interactions/batches",
                                      {"source": "portal", "records": [record("C1")]},
                                      content_type="application/json")
     assert response.status_code == 403
     assert interaction_store().count() == 0
 
 
-def test_the_shape_of_a_batch_is_checked(world):
-    lead = world["lead"]
+def test_the_shape_of_a_batch_is_checked(clients):
+    lead = clients["lead"]
     empty = lead.post("/api/interactions/batches", {"source": "portal", "records": []},
                       content_type="application/json")
     assert empty.status_code == 422

@@ -8,15 +8,14 @@ import pytest
 from outsidein.cli import main
 from outsidein.interactions.models import ImportStatus, InteractionImport
 from outsidein.interactions.selectors import interaction_store
-from tests.factories import ministry, province
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
+def data_dir(settings, tmp_path, province_world):
+    """Records name the shared world's Health ministry."""
     settings.DATA_DIR = tmp_path / "data"
-    ministry(province(), "tor-cc")
 
 
 @pytest.fixture
@@ -25,9 +24,9 @@ def calls_file(tmp_path):
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "channel", "organization", "call_started", "answered"])
-        writer.writerow(["C1", "telephone", "tor-cc", "2025-03-03 09:00:00", "2025-03-03 09:00:09"])
-        writer.writerow(["C2", "telephone", "tor-cc", "2025-03-03 09:05:00", "bad time"])
-        writer.writerow(["C3", "telephone", "tor-cc", "2025-03-03 09:06:00", ""])
+        writer.writerow(["C1", "telephone", "health", "2025-03-03 09:00:00", "2025-03-03 09:00:09"])
+        writer.writerow(["C2", "telephone", "health", "2025-03-03 09:05:00", "bad time"])
+        writer.writerow(["C3", "telephone", "health", "2025-03-03 09:06:00", ""])
     return path
 
 

@@ -23,7 +23,7 @@ from outsidein.interactions.services import (
     source_mapping_create,
 )
 from outsidein.interactions.tasks import import_records_task
-from tests.factories import ministry, person, province
+from tests.factories import person
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -32,11 +32,9 @@ HEADER = ["record_id", "channel", "organization", "call_started", "answered", "r
 
 
 @pytest.fixture(autouse=True)
-def data_dir(settings, tmp_path):
+def data_dir(settings, tmp_path, province_world):
+    """Records name the shared world's ministries (health, transport)."""
     settings.DATA_DIR = tmp_path / "data"
-    root = province()
-    ministry(root, "tor-cc")
-    ministry(root, "ott-cc")
     return settings.DATA_DIR
 
 
@@ -48,7 +46,7 @@ def write_csv(path, rows, header=HEADER, delimiter=",", encoding="utf-8"):
     return path
 
 
-def calls(n, *, rings=2, office="tor-cc", start=dt.datetime(2025, 3, 3, 9, 0)):
+def calls(n, *, rings=2, office="health", start=dt.datetime(2025, 3, 3, 9, 0)):
     return [[f"C{i}", "telephone", office, f"{start + dt.timedelta(minutes=i):%Y-%m-%d %H:%M:%S}",
              f"{start + dt.timedelta(minutes=i, seconds=6 * rings):%Y-%m-%d %H:%M:%S}", rings, ""]
             for i in range(n)]
@@ -87,14 +85,14 @@ def test_xlsx_parquet_and_json_lines_import_alike(tmp_path):
                             dt.datetime.fromisoformat(row[4]), row[5], None])
     book.save(tmp_path / "calls.xlsx")
     pq.write_table(pa.table({
-        "record_id": ["P1", "P2"], "channel": ["telephone"] * 2, "organization": ["ott-cc"] * 2,
+        "record_id": ["P1", "P2"], "channel": ["telephone"] * 2, "organization": ["transport"] * 2,
         "call_started": pa.array([dt.datetime(2025, 3, 3, 14, m, tzinfo=UTC) for m in (0, 1)],
                                  pa.timestamp("ms", tz="UTC")),
         "rings": pa.array([1, 4], pa.int16())}), tmp_path / "calls.parquet")
     with open(tmp_path / "calls.jsonl", "w") as handle:
         for i in range(2):
             handle.write(json.dumps({"record_id": f"J{i}", "channel": "telephone",
-                                     "organization": "tor-cc",
+                                     "organization": "health",
                                      "call_started": f"2025-03-03T09:0{i}:00-05:00",
                                      "rings": i}) + "\n")
     for name in ("calls.xlsx", "calls.parquet", "calls.jsonl"):
@@ -181,8 +179,8 @@ def test_a_saved_mapping_with_its_own_columns_format_and_time_zone(tmp_path):
         column_map={"Item": "record_id", "Office": "organization", "Received": "received",
                     "Replied": "responded_at"},
         constants={"service": "S1"})
-    path = write_csv(tmp_path / "mail.csv", [["M1", "ott-cc", "31/01/2025 16:30", "03/02/2025 09:00"],
-                                             ["M2", "ott-cc", "30/02/2025 09:00", ""]],
+    path = write_csv(tmp_path / "mail.csv", [["M1", "transport", "31/01/2025 16:30", "03/02/2025 09:00"],
+                                             ["M2", "transport", "30/02/2025 09:00", ""]],
                      header=["Item", "Office", "Received", "Replied"])
     report = interactions_import(path=path, source="mailroom")  # the source's only mapping
     assert (report.stored, report.rejected) == (1, 1)
@@ -235,7 +233,7 @@ def test_an_unreadable_file_fails_as_a_whole_and_stores_nothing(tmp_path):
 
 def test_records_as_dicts_as_the_api_sends_them():
     report = interactions_import_records(source="web", records=[
-        {"record_id": "W1", "channel": "online", "organization": "tor-cc",
+        {"record_id": "W1", "channel": "online", "organization": "health",
          "submitted_at": "2025-03-01T10:00:00Z", "completed_at": "2025-03-02T10:00:00Z",
          "fee_paid": 25.5, "guarantee_eligible": True, "tier": "premium"},
         {"record_id": "W2", "channel": "online", "submitted_at": "2025-03-01T10:00:00Z",

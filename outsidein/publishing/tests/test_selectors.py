@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def transport():
-    return factories.ministry(factories.province(), "transport", "Ministry of Transportation",
-                              "Ministère des Transports")
+def transport(province_world):
+    """The shared world's Ministry of Transportation (Health is its sibling)."""
+    return province_world.transport
 
 
 def test_folded_ignores_case_and_accents():
@@ -57,9 +57,8 @@ def test_non_public_services_are_never_read(transport):
     assert directory_groups(text="", language="en") == []
 
 
-def test_groups_are_sorted_by_name_in_the_page_language(transport):
-    health = factories.ministry(transport.parent, "health", "Ministry of Health",
-                                "Ministère de la Santé")
+def test_groups_are_sorted_by_name_in_the_page_language(transport, province_world):
+    health = province_world.health
     factories.service(transport, code="B", name_en="Boat licence", name_fr="Permis de bateau")
     factories.service(transport, code="A", name_en="Zebra crossing", name_fr="Autorisation")
     factories.service(health, code="H", name_en="Health card", name_fr="Carte Santé")

@@ -8,14 +8,12 @@ from outsidein.standards.common_standards import COMMON_STANDARDS, common_standa
 from outsidein.standards.selectors import common_standards_for, current_version
 from outsidein.standards.services import standard_publish, standard_revise
 from outsidein.standards.text_checks import standard_text_findings
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_is_idempotent_and_applies_to_the_whole_tree():
-    gov = factories.province()
-    office = factories.ministry(gov, "health")
+def test_seed_is_idempotent_and_applies_to_the_whole_tree(province_world):
+    gov, office = province_world.gov, province_world.health
     assert common_standards_seed(organization=gov, effective_from=dt.date(2025, 4, 1)) == len(
         COMMON_STANDARDS)
     assert common_standards_seed(organization=gov, effective_from=dt.date(2025, 4, 1)) == 0
@@ -23,8 +21,8 @@ def test_seed_is_idempotent_and_applies_to_the_whole_tree():
     assert "CSS-TEL-ANSWER" in codes and "CSS-MAIL-RESPONSE" in codes
 
 
-def test_common_standard_can_be_edited_into_a_new_version():
-    gov = factories.province()
+def test_common_standard_can_be_edited_into_a_new_version(province_world):
+    gov = province_world.gov
     common_standards_seed(organization=gov, effective_from=dt.date(2025, 4, 1))
     standard = common_standards_for(gov).get(code="CSS-MAIL-RESPONSE")
     draft = standard_revise(standard=standard, threshold=10, change_note="Faster replies")

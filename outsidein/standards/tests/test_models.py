@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def history():
+def history(province_world):
     """v1 in force 2025-04-01 to 2025-12-31, v2 from 2026-01-01, and an open draft v3."""
-    svc = factories.service(factories.ministry(factories.province(), "transport"))
+    svc = factories.service(province_world.transport)
     v1 = factories.published_standard(svc, effective_from=dt.date(2025, 4, 1))
     standard = v1.standard
     v2 = standard_revise(standard=standard, threshold=Decimal(10))
@@ -103,8 +103,8 @@ def test_the_moves_change_the_object_only_the_service_saves(history):
     assert StandardVersion.objects.get(pk=v3.pk).status == VersionStatus.DRAFT
 
 
-def test_a_service_slug_comes_from_its_name_and_code_and_is_never_reused():
-    ministry = factories.ministry(factories.province(), "transport")
+def test_a_service_slug_comes_from_its_name_and_code_and_is_never_reused(province_world):
+    ministry = province_world.transport
     first = factories.service(ministry, code="S1", name_en="Driver's licence renewal")
     assert first.slug == "drivers-licence-renewal-s1"
     assert Service.free_slug("Driver's licence renewal", "S1") == "drivers-licence-renewal-s1-2"

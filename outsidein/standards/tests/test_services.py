@@ -23,9 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def svc():
-    gov = factories.province()
-    return factories.service(factories.ministry(gov, "transport"))
+def svc(province_world):
+    return factories.service(province_world.transport)
 
 
 def test_editing_a_published_standard_creates_a_new_version(svc):
@@ -106,17 +105,15 @@ def test_discarding_a_draft_keeps_published_history(svc):
     assert list(v1.standard.versions.values_list("number", flat=True)) == [1]
 
 
-def test_moving_a_service_needs_rights_over_its_new_organization_too():
+def test_moving_a_service_needs_rights_over_its_new_organization_too(province_world):
     from django.core.exceptions import PermissionDenied
 
     from outsidein.accounts.models import Role
     from outsidein.standards.services import service_update
 
-    gov = factories.province()
-    health = factories.ministry(gov, "health")
-    transport = factories.ministry(gov, "transport")
+    gov, health, transport = province_world.gov, province_world.health, province_world.transport
     svc = factories.service(health, code="H1")
-    lead = factories.person("lead", health, Role.QUALITY_LEAD)
+    lead = province_world.lead
     with pytest.raises(PermissionDenied):
         service_update(service=svc, by=lead, organization=transport)
     svc.refresh_from_db()

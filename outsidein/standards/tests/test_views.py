@@ -11,15 +11,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    gov = factories.province()
-    health = factories.ministry(gov, "health")
-    transport = factories.ministry(gov, "transport")
-    h = factories.service(health, code="H1", name_en="Health card", name_fr="Carte santé")
-    t = factories.service(transport, code="T1", name_en="Road permit", name_fr="Permis routier")
-    return {"health": health, "transport": transport, "h": h, "t": t,
-            "hstd": factories.published_standard(h).standard,
-            "tstd": factories.published_standard(t, code="ST2").standard}
+def world(province_world):
+    """The shared world with a service and a published standard in each ministry: Health's
+    card (`h`, `hstd`) and Transportation's road permit (`t`, `tstd`)."""
+    w = province_world
+    w.h = factories.service(w.health, code="H1", name_en="Health card", name_fr="Carte santé")
+    w.t = factories.service(w.transport, code="T1", name_en="Road permit",
+                            name_fr="Permis routier")
+    w.hstd = factories.published_standard(w.h).standard
+    w.tstd = factories.published_standard(w.t, code="ST2").standard
+    return w
 
 
 def signed_in(client, user):
@@ -33,17 +34,17 @@ def test_pages_need_sign_in(client, world):
 
 
 def test_user_of_one_ministry_sees_nothing_of_another(client, world):
-    signed_in(client, factories.person("hana", world["health"], Role.ANALYST))
+    signed_in(client, world.analyst)
     listing = client.get(reverse("staff:services")).content.decode()
     assert "Health card" in listing and "Road permit" not in listing
-    assert client.get(reverse("staff:service", args=[world["t"].pk])).status_code == 404
-    assert client.get(reverse("staff:standard", args=[world["tstd"].pk])).status_code == 404
-    assert client.get(reverse("staff:standard_edit", args=[world["tstd"].pk])).status_code == 404
-    assert client.get(reverse("staff:service", args=[world["h"].pk])).status_code == 200
+    assert client.get(reverse("staff:service", args=[world.t.pk])).status_code == 404
+    assert client.get(reverse("staff:standard", args=[world.tstd.pk])).status_code == 404
+    assert client.get(reverse("staff:standard_edit", args=[world.tstd.pk])).status_code == 404
+    assert client.get(reverse("staff:service", args=[world.h.pk])).status_code == 200
 
 
 def test_search_and_filters(client, world):
-    signed_in(client, factories.person("lead", world["health"].parent, Role.QUALITY_LEAD))
+    signed_in(client, factories.person("pex-lead", world.gov, Role.QUALITY_LEAD))
     page = client.get(reverse("staff:services"), {"q": "road"}).content.decode()
     assert "Road permit" in page and "Health card" not in page
     page = client.get(reverse("staff:services"), {"organization": "health"}).content.decode()
@@ -53,8 +54,8 @@ def test_search_and_filters(client, world):
 
 
 def test_analyst_cannot_edit(client, world):
-    signed_in(client, factories.person("ana", world["health"], Role.ANALYST))
-    assert client.get(reverse("staff:standard_edit", args=[world["hstd"].pk])).status_code == 403
+    signed_in(client, world.analyst)
+    assert client.get(reverse("staff:standard_edit", args=[world.hstd.pk])).status_code == 403
 
 
 def _form_data(version, **changes):
@@ -68,8 +69,8 @@ def _form_data(version, **changes):
 
 
 def test_editing_a_published_standard_makes_a_new_version(client, world):
-    signed_in(client, factories.person("lead", world["health"], Role.QUALITY_LEAD))
-    standard = world["hstd"]
+    signed_in(client, world.lead)
+    standard = world.hstd
     v1 = standard.versions.get()
     response = client.post(reverse("staff:standard_edit", args=[standard.pk]),
                            _form_data(v1, threshold="10", publish="on", effective_from="2026-01-01"))
@@ -81,8 +82,8 @@ def test_editing_a_published_standard_makes_a_new_version(client, world):
 
 
 def test_invalid_edit_redisplays_in_french_and_changes_nothing(client, world):
-    signed_in(client, factories.person("lead", world["health"], Role.QUALITY_LEAD))
-    standard = world["hstd"]
+    signed_in(client, world.lead)
+    standard = world.hstd
     v1 = standard.versions.get()
     response = client.post(reverse("staff:standard_edit", args=[standard.pk]),
                            _form_data(v1, clock_start="answered"), HTTP_ACCEPT_LANGUAGE="fr")
@@ -92,10 +93,10 @@ def test_invalid_edit_redisplays_in_french_and_changes_nothing(client, world):
 
 
 def test_the_edit_form_offers_and_takes_only_calendars_in_scope(client, world):
-    own = factories.calendar(world["health"], "Health offices")
-    other = factories.calendar(world["transport"], "Transportation offices")
-    signed_in(client, factories.person("lead", world["health"], Role.QUALITY_LEAD))
-    standard = world["hstd"]
+    own = factories.calendar(world.health, "Health offices")
+    other = factories.calendar(world.transport, "Transportation offices")
+    signed_in(client, world.lead)
+    standard = world.hstd
     url = reverse("staff:standard_edit", args=[standard.pk])
     page = client.get(url).content.decode()
     assert "Health offices" in page and "Transportation offices" not in page
