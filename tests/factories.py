@@ -286,3 +286,16 @@ def common_mail_standard(organization, code: str = "CSS-MAIL-RESPONSE", threshol
     values.update(fields)
     version = standard_create(organization=organization, code=code, is_common=True, **values)
     return standard_publish(version=version, effective_from=effective_from)
+
+
+def common_telephone_standard(organization, code: str, standard_type: str,
+                              effective_from=dt.date(2025, 4, 1)):
+    """A published common yes/no standard of the telephone channel (no unit, no threshold,
+    80%): what it reads comes from the compliance defaults or the standard's rule options."""
+    version = standard_create(
+        organization=organization, code=code, is_common=True, channel=Channel.TELEPHONE,
+        standard_type=standard_type, unit=Unit.NONE, target_share=Decimal("0.8"),
+        name_en=f"Telephone standard {code}", name_fr=f"Norme téléphonique {code}",
+        text_en="We answer your call as this standard says.",
+        text_fr="Nous répondons à votre appel comme le dit cette norme.")
+    return standard_publish(version=version, effective_from=effective_from)

@@ -13,8 +13,8 @@ from outsidein.cli import main
 from outsidein.compliance.models import ComplianceResult, RuleOptions
 from outsidein.compliance.services import compliance_run, compliance_schedule_recompute
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
-from outsidein.standards.services import standard_create, standard_publish, standard_revise
-from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from outsidein.standards.services import standard_publish, standard_revise
+from outsidein.standards.vocabulary import StandardType
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -138,13 +138,10 @@ def test_a_period_run_replaces_only_cells_inside_the_period(tree, tmp_path):
 
 
 def test_rule_options_and_common_defaults_say_what_yes_no_and_due_standards_read(tree, tmp_path):
-    values = dict(name_en="x", name_fr="x", text_en="x", text_fr="x", target_share=Decimal("0.8"))
-    person = standard_publish(version=standard_create(
-        organization=tree["m1"], code="CSS-TEL-PERSON", is_common=True, channel=Channel.TELEPHONE,
-        standard_type=StandardType.ACCESS, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
-    protocol = standard_publish(version=standard_create(
-        organization=tree["m1"], code="CSS-TEL-PROTOCOL", is_common=True, channel=Channel.TELEPHONE,
-        standard_type=StandardType.ACCURACY, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
+    person = factories.common_telephone_standard(tree["m1"], "CSS-TEL-PERSON",
+                                                 StandardType.ACCESS)
+    protocol = factories.common_telephone_standard(tree["m1"], "CSS-TEL-PROTOCOL",
+                                                   StandardType.ACCURACY)
     svc = factories.service(tree["m1"], code="PERMIT")
     permit = factories.published_standard(svc, code="PERMIT-10", threshold=Decimal(10))
     RuleOptions.objects.create(version=permit, against_due=True)
