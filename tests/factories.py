@@ -270,3 +270,32 @@ def pathless_organization(code: str, parent=None):
     return Organization.objects.create(
         code=code, name_en=f"Unplaced {code}", name_fr=f"Non placée {code}", kind=OrgKind.OFFICE,
         parent=parent, level_of_government=GovernmentLevel.PROVINCIAL)
+
+
+def common_mail_standard(organization, code: str = "CSS-MAIL-RESPONSE", threshold: int = 15,
+                         effective_from=dt.date(2025, 4, 1), **fields):
+    """A published common standard of an organization's tree: letters answered within
+    `threshold` business days (15 unless told), 80%, in force from 1 April 2025."""
+    values = dict(
+        name_en="Mail answered within 15 business days", name_fr="Courrier répondu en 15 jours",
+        text_en="We answer your letter within 15 business days.",
+        text_fr="Nous répondons à votre lettre dans les 15 jours ouvrables.",
+        standard_type=StandardType.TIMELINESS, channel=Channel.MAIL, clock_start="received",
+        clock_stop="responded", unit=Unit.BUSINESS_DAYS, threshold=Decimal(threshold),
+        target_share=Decimal("0.8"))
+    values.update(fields)
+    version = standard_create(organization=organization, code=code, is_common=True, **values)
+    return standard_publish(version=version, effective_from=effective_from)
+
+
+def common_telephone_standard(organization, code: str, standard_type: str,
+                              effective_from=dt.date(2025, 4, 1)):
+    """A published common yes/no standard of the telephone channel (no unit, no threshold,
+    80%): what it reads comes from the compliance defaults or the standard's rule options."""
+    version = standard_create(
+        organization=organization, code=code, is_common=True, channel=Channel.TELEPHONE,
+        standard_type=standard_type, unit=Unit.NONE, target_share=Decimal("0.8"),
+        name_en=f"Telephone standard {code}", name_fr=f"Norme téléphonique {code}",
+        text_en="We answer your call as this standard says.",
+        text_fr="Nous répondons à votre appel comme le dit cette norme.")
+    return standard_publish(version=version, effective_from=effective_from)

@@ -8,8 +8,6 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from outsidein.accounts.models import GovernmentLevel, OrgKind, Role
-from outsidein.accounts.services import organization_create
 from outsidein.compliance.engine.breaches import CSV_COLUMNS, breach_report
 from outsidein.compliance.engine.periods import day_number
 from outsidein.compliance.engine.rules import EXCLUDED, MET, MISSED, PENDING
@@ -21,10 +19,11 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 AS_OF = at("2025-07-31 12:00")
+OFFICE = "health-north"  # the shared world's office of Health, where the records are
 
 
 def online(record_id, submitted, completed=None, *, eligible=True, fee="90.00", **fields):
-    return record("online", organization="o1", service="DL", record_id=record_id,
+    return record("online", organization=OFFICE, service="DL", record_id=record_id,
                   submitted_at=at(submitted), completed_at=at(completed) if completed else None,
                   guarantee_eligible=eligible, fee_paid=Decimal(fee), **fields)
 
@@ -45,13 +44,8 @@ RECORDS = [
 
 
 @pytest.fixture
-def guaranteed(db, tmp_path, client):
-    province = factories.province()
-    m1 = factories.ministry(province, "m1", "Ministry One", "Ministère un")
-    m2 = factories.ministry(province, "m2", "Ministry Two", "Ministère deux")
-    o1 = organization_create(code="o1", name_en="Office o1", name_fr="Bureau o1",
-                             kind=OrgKind.OFFICE, parent=m1,
-                             level_of_government=GovernmentLevel.PROVINCIAL)
+def guaranteed(province_world, tmp_path, client):
+    m1, o1 = province_world.health, province_world.health_office
     licence = factories.service(m1, code="DL")
     version = factories.published_standard(licence, code="DL-2DAYS", threshold=Decimal(2),
                                            name_en="Decision within 2 business days",
@@ -62,8 +56,7 @@ def guaranteed(db, tmp_path, client):
     root = write_dataset(tmp_path / "interactions", RECORDS)
     with override_settings(DATA_DIR=tmp_path):
         yield dict(standard=version.standard, m1=m1, o1=o1, root=root, client=client,
-                   lead1=factories.person("lead1", m1, Role.QUALITY_LEAD),
-                   lead2=factories.person("lead2", m2, Role.QUALITY_LEAD))
+                   lead1=province_world.lead, lead2=province_world.transport_lead)
 
 
 def test_breaches_refunds_and_refund_rate_per_month(guaranteed):
@@ -75,7 +68,7 @@ def test_breaches_refunds_and_refund_rate_per_month(guaranteed):
     assert [b.refund for b in report.breaches] == [Decimal("45.00"), Decimal("10.00"),
                                                    Decimal("15.00")]
     assert report.breaches[0].elapsed == 5 and report.breaches[1].stopped_at is None
-    assert report.breaches[0].organization == "o1" and report.breaches[0].period == "2025-06"
+    assert report.breaches[0].organization == OFFICE and report.breaches[0].period == "2025-06"
     june, july = report.periods
     assert (june.label, june.guaranteed, june.breaches, june.refunds) \
         == ("2025-06", 3, 2, Decimal("55.00"))

@@ -24,8 +24,9 @@ def test_every_listener_hears_each_change_once_with_its_versions(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_published_standard_queues_one_recompute(django_capture_on_commit_callbacks):
-    svc = factories.service(factories.ministry(factories.province(), "health"))
+def test_a_published_standard_queues_one_recompute(province_world,
+                                                   django_capture_on_commit_callbacks):
+    svc = factories.service(province_world.health)
     with django_capture_on_commit_callbacks(execute=True):
         factories.published_standard(svc)
     queued = DBTaskResult.objects.filter(task_path__endswith="recompute_task")

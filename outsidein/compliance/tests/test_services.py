@@ -8,47 +8,30 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from outsidein.accounts.models import GovernmentLevel, OrgKind
-from outsidein.accounts.services import organization_create
-from outsidein.calendars.services import calendar_create, closure_add
+from outsidein.calendars.services import closure_add
 from outsidein.cli import main
 from outsidein.compliance.models import ComplianceResult, RuleOptions
 from outsidein.compliance.services import compliance_run, compliance_schedule_recompute
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
-from outsidein.standards.services import standard_create, standard_publish, standard_revise
-from outsidein.standards.vocabulary import Channel, StandardType, Unit
+from outsidein.standards.services import standard_publish, standard_revise
+from outsidein.standards.vocabulary import StandardType
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.datetime(2025, 12, 31, 12, tzinfo=dt.UTC)
 
 
-def office(parent, code):
-    return organization_create(code=code, name_en=f"Office {code}", name_fr=f"Bureau {code}",
-                               kind=OrgKind.OFFICE, parent=parent,
-                               level_of_government=GovernmentLevel.PROVINCIAL)
-
-
-def mail_standard(organization, code="CSS-MAIL-RESPONSE", threshold=15, **fields):
-    values = dict(
-        name_en="Mail answered within 15 business days", name_fr="Courrier répondu en 15 jours",
-        text_en="We answer your letter within 15 business days.",
-        text_fr="Nous répondons à votre lettre dans les 15 jours ouvrables.",
-        standard_type=StandardType.TIMELINESS, channel=Channel.MAIL, clock_start="received",
-        clock_stop="responded", unit=Unit.BUSINESS_DAYS, threshold=Decimal(threshold),
-        target_share=Decimal("0.8"))
-    values.update(fields)
-    version = standard_create(organization=organization, code=code, is_common=True, **values)
-    return standard_publish(version=version, effective_from=dt.date(2025, 4, 1))
+# The shared world's offices: two of Health's (ours) and Transportation's (the other ministry's).
+O1, O1B, O2 = "health-north", "health-south", "transport-south"
 
 
 @pytest.fixture
-def tree(db):
-    province = factories.province()
-    m1 = factories.ministry(province, "m1")
-    m2 = factories.ministry(province, "m2")
-    return {"m1": m1, "m2": m2, "o1": office(m1, "o1"), "o1b": office(m1, "o1b"),
-            "o2": office(m2, "o2")}
+def tree(province_world):
+    """Health (m1) with its office and a second one, and Transportation (m2) with its office."""
+    return {"m1": province_world.health, "m2": province_world.transport,
+            "o1": province_world.health_office,
+            "o1b": factories.office(province_world.health, O1B),
+            "o2": province_world.transport_office}
 
 
 def results(**filters):
@@ -56,21 +39,21 @@ def results(**filters):
 
 
 def test_results_cover_the_standards_subtree_with_services_and_fingerprints(tree, tmp_path):
-    version = mail_standard(tree["m1"])
+    version = factories.common_mail_standard(tree["m1"])
     svc = factories.service(tree["m1"], code="S1")
     t, done = at("2025-06-02 09:00"), at("2025-06-04 09:00")
     root = write_dataset(tmp_path, [
-        record(organization="o1", service="S1", received_at=t, responded_at=done),
-        record(organization="o1", service="S1", received_at=t, responded_at=at("2025-07-30 09:00")),
-        record(organization="o1", service="ZZ", received_at=t, responded_at=done),  # not in inventory
-        record(organization="o2", service="S1", received_at=t, responded_at=done),  # other ministry
-        record("fax", organization="o1b", received_at=t, exclusion_reason="labour disruption"),
+        record(organization=O1, service="S1", received_at=t, responded_at=done),
+        record(organization=O1, service="S1", received_at=t, responded_at=at("2025-07-30 09:00")),
+        record(organization=O1, service="ZZ", received_at=t, responded_at=done),  # not in inventory
+        record(organization=O2, service="S1", received_at=t, responded_at=done),  # other ministry
+        record("fax", organization=O1B, received_at=t, exclusion_reason="labour disruption"),
     ])
     report = compliance_run(dataset=root, as_of=AS_OF)
     assert report.computed == ["CSS-MAIL-RESPONSE v1"] and report.records == 4
     year = results(version=version, period_kind="fiscal_year")
     found = sorted((r.organization.code, r.service_id or 0, r.channel, r.total, r.meeting) for r in year)
-    assert found == [("o1", 0, "mail", 1, 1), ("o1", svc.pk, "mail", 2, 1), ("o1b", 0, "fax", 0, 0)]
+    assert found == [(O1, 0, "mail", 1, 1), (O1, svc.pk, "mail", 2, 1), (O1B, 0, "fax", 0, 0)]
     s1 = year.get(service=svc)
     assert (s1.share, s1.target, s1.target_met, s1.elapsed_unit) == (0.5, 0.8, "N", "business_days")
     assert s1.fingerprint and s1.as_of == AS_OF and s1.period_start == dt.date(2025, 4, 1)
@@ -82,9 +65,9 @@ def test_results_cover_the_standards_subtree_with_services_and_fingerprints(tree
 
 
 def test_unchanged_inputs_are_skipped_and_changes_recompute(tree, tmp_path):
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     t = at("2025-06-02 09:00")
-    root = write_dataset(tmp_path, [record(organization="o1", received_at=t,
+    root = write_dataset(tmp_path, [record(organization=O1, received_at=t,
                                            responded_at=at("2025-06-03 09:00"))])
     compliance_run(dataset=root, as_of=AS_OF)
     ids = set(results().values_list("id", flat=True))
@@ -95,15 +78,15 @@ def test_unchanged_inputs_are_skipped_and_changes_recompute(tree, tmp_path):
     assert forced.computed == ["CSS-MAIL-RESPONSE v1"] and (forced.results, forced.written) == (5, 0)
     assert set(results().values_list("id", flat=True)) == ids  # same figures: rows kept
     assert set(results().values_list("as_of", flat=True)) == {AS_OF + dt.timedelta(hours=1)}
-    write_dataset(tmp_path, [record(organization="o1", received_at=t)])  # a new file
+    write_dataset(tmp_path, [record(organization=O1, received_at=t)])  # a new file
     changed = compliance_run(dataset=root, as_of=AS_OF)
     assert changed.computed == ["CSS-MAIL-RESPONSE v1"]
     assert results(period_kind="fiscal_year").get().total == 2  # the open one is late by now
 
 
 def test_pending_records_are_recomputed_as_time_passes(tree, tmp_path):
-    mail_standard(tree["m1"])
-    root = write_dataset(tmp_path, [record(organization="o1", received_at=at("2025-06-02 09:00"))])
+    factories.common_mail_standard(tree["m1"])
+    root = write_dataset(tmp_path, [record(organization=O1, received_at=at("2025-06-02 09:00"))])
     compliance_run(dataset=root, as_of=at("2025-06-05 12:00"))
     assert results(period_kind="day").get().pending == 1
     later = compliance_run(dataset=root, as_of=at("2025-07-05 12:00"))
@@ -113,25 +96,25 @@ def test_pending_records_are_recomputed_as_time_passes(tree, tmp_path):
 
 
 def test_each_office_is_measured_on_its_nearest_calendar(tree, tmp_path):
-    mail_standard(tree["m1"])
-    own = calendar_create(name="Office o1", organization=tree["o1"])
+    factories.common_mail_standard(tree["m1"])
+    own = factories.calendar(tree["o1"], "Office o1")
     closure_add(calendar=own, on=dt.date(2025, 6, 3), name_en="Flood", name_fr="Inondation")
     rows = [record(organization=code, received_at=at("2025-06-02 09:00"),
-                   responded_at=at("2025-06-05 09:00")) for code in ("o1", "o1b")]
+                   responded_at=at("2025-06-05 09:00")) for code in (O1, O1B)]
     compliance_run(dataset=write_dataset(tmp_path, rows), as_of=AS_OF)
     medians = dict(results(period_kind="day").values_list("organization__code", "median_elapsed"))
     # 2 June -> 5 June: 2, 3, 4 June = 3 business days; o1 was closed on 3 June: 2.
-    assert medians == {"o1": 2.0, "o1b": 3.0}
+    assert medians == {O1: 2.0, O1B: 3.0}
 
 
 def test_a_revised_standard_measures_records_by_the_version_in_force(tree, tmp_path):
-    first = mail_standard(tree["m1"], threshold=5)
+    first = factories.common_mail_standard(tree["m1"], threshold=5)
     draft = standard_revise(standard=first.standard, threshold=Decimal(20))
     second = standard_publish(version=draft, effective_from=dt.date(2025, 7, 1))
     late = at("2025-08-12 09:00")  # 6 weeks after either start
     root = write_dataset(tmp_path, [
-        record(organization="o1", received_at=at("2025-06-30 09:00"), responded_at=late),
-        record(organization="o1", received_at=at("2025-07-21 09:00"), responded_at=late),
+        record(organization=O1, received_at=at("2025-06-30 09:00"), responded_at=late),
+        record(organization=O1, received_at=at("2025-07-21 09:00"), responded_at=late),
     ])
     compliance_run(dataset=root, as_of=AS_OF)
     v1 = results(version=first, period_kind="fiscal_year").get()
@@ -140,10 +123,10 @@ def test_a_revised_standard_measures_records_by_the_version_in_force(tree, tmp_p
 
 
 def test_a_period_run_replaces_only_cells_inside_the_period(tree, tmp_path):
-    version = mail_standard(tree["m1"])
+    version = factories.common_mail_standard(tree["m1"])
     root = write_dataset(tmp_path, [
-        record(organization="o1", received_at=at("2025-06-10 09:00"), responded_at=at("2025-06-11 09:00")),
-        record(organization="o1", received_at=at("2025-08-12 09:00"), responded_at=at("2025-08-13 09:00")),
+        record(organization=O1, received_at=at("2025-06-10 09:00"), responded_at=at("2025-06-11 09:00")),
+        record(organization=O1, received_at=at("2025-08-12 09:00"), responded_at=at("2025-08-13 09:00")),
     ])
     compliance_run(dataset=root, as_of=AS_OF)
     june = results(period_kind="month", period_start=dt.date(2025, 6, 1)).get()
@@ -155,21 +138,18 @@ def test_a_period_run_replaces_only_cells_inside_the_period(tree, tmp_path):
 
 
 def test_rule_options_and_common_defaults_say_what_yes_no_and_due_standards_read(tree, tmp_path):
-    values = dict(name_en="x", name_fr="x", text_en="x", text_fr="x", target_share=Decimal("0.8"))
-    person = standard_publish(version=standard_create(
-        organization=tree["m1"], code="CSS-TEL-PERSON", is_common=True, channel=Channel.TELEPHONE,
-        standard_type=StandardType.ACCESS, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
-    protocol = standard_publish(version=standard_create(
-        organization=tree["m1"], code="CSS-TEL-PROTOCOL", is_common=True, channel=Channel.TELEPHONE,
-        standard_type=StandardType.ACCURACY, unit=Unit.NONE, **values), effective_from=dt.date(2025, 4, 1))
+    person = factories.common_telephone_standard(tree["m1"], "CSS-TEL-PERSON",
+                                                 StandardType.ACCESS)
+    protocol = factories.common_telephone_standard(tree["m1"], "CSS-TEL-PROTOCOL",
+                                                   StandardType.ACCURACY)
     svc = factories.service(tree["m1"], code="PERMIT")
     permit = factories.published_standard(svc, code="PERMIT-10", threshold=Decimal(10))
     RuleOptions.objects.create(version=permit, against_due=True)
     t = at("2025-06-02 09:00")
     root = write_dataset(tmp_path, [
-        record("telephone", organization="o1", call_started_at=t, person_offered=True),
-        record("telephone", organization="o1", call_started_at=t, person_offered=False),
-        record("online", organization="o1", service="PERMIT", submitted_at=t,
+        record("telephone", organization=O1, call_started_at=t, person_offered=True),
+        record("telephone", organization=O1, call_started_at=t, person_offered=False),
+        record("online", organization=O1, service="PERMIT", submitted_at=t,
                completed_at=at("2025-06-04 09:00"), due_at=at("2025-06-03 17:00")),
     ])
     report = compliance_run(dataset=root, as_of=AS_OF)
@@ -183,9 +163,9 @@ def test_rule_options_and_common_defaults_say_what_yes_no_and_due_standards_read
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
 def test_a_scheduled_recompute_runs_as_a_task_once_the_change_commits(
         tree, tmp_path, django_capture_on_commit_callbacks):
-    version = mail_standard(tree["m1"])
+    version = factories.common_mail_standard(tree["m1"])
     write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-06-02 09:00"), responded_at=at("2025-06-03 09:00"))])
+        record(organization=O1, received_at=at("2025-06-02 09:00"), responded_at=at("2025-06-03 09:00"))])
     with override_settings(DATA_DIR=tmp_path), django_capture_on_commit_callbacks(execute=True):
         compliance_schedule_recompute(reason="calendar changed", versions=[version])
         assert not results(version=version).exists()  # nothing runs before the commit
@@ -202,21 +182,21 @@ def queued_recomputes():
 
 def test_publishing_queues_one_recompute_for_many_standards(
         tree, django_capture_on_commit_callbacks):
-    first = mail_standard(tree["m1"])
+    first = factories.common_mail_standard(tree["m1"])
     draft = standard_revise(standard=first.standard, change_note="faster", threshold=Decimal(10))
     with django_capture_on_commit_callbacks(execute=True):
         standard_publish(version=draft, effective_from=dt.date(2026, 1, 1))
-        mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
+        factories.common_mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
     [queued] = queued_recomputes()
     assert queued["version_ids"] is None  # fingerprints pick out what changed
     assert queued["reason"] == "CSS-MAIL-RESPONSE v2 published"
 
 
 def test_the_queued_run_recomputes_only_the_versions_that_changed(tree, tmp_path):
-    first = mail_standard(tree["m1"])
-    other = mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
+    first = factories.common_mail_standard(tree["m1"])
+    other = factories.common_mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged")
     write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-06-02 09:00"),
+        record(organization=O1, received_at=at("2025-06-02 09:00"),
                responded_at=at("2025-06-03 09:00"), acknowledged_at=at("2025-06-02 10:00"))])
     with override_settings(DATA_DIR=tmp_path):
         compliance_run(as_of=AS_OF)
@@ -230,8 +210,7 @@ def test_the_queued_run_recomputes_only_the_versions_that_changed(tree, tmp_path
 
 def test_calendar_changes_and_imports_queue_one_recompute_of_everything_while_it_waits(
         tree, django_capture_on_commit_callbacks):
-    calendar = calendar_create(name="Office", timezone="America/Toronto", country="CA",
-                               subdivision="ON")
+    calendar = factories.calendar(tree["m1"], "Office")
     with django_capture_on_commit_callbacks(execute=True):
         closure_add(calendar=calendar, on=dt.date(2025, 6, 3), name_en="Storm", name_fr="Tempête")
         closure_add(calendar=calendar, on=dt.date(2025, 6, 4), name_en="Storm", name_fr="Tempête")
@@ -245,10 +224,11 @@ def test_calendar_changes_and_imports_queue_one_recompute_of_everything_while_it
 
 
 def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):
-    mail_standard(tree["m1"])
-    mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged", threshold=5)
+    factories.common_mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged",
+                                   threshold=5)
     write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
+        record(organization=O1, received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
     out = StringIO()
     with override_settings(DATA_DIR=tmp_path):
         call_command("compliance", "run", "--period", "2025-07", "--standard", "CSS-MAIL-RESPONSE",
@@ -259,9 +239,9 @@ def test_the_command_runs_one_standard_for_one_period(tree, tmp_path):
 
 
 def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
+        record(organization=O1, received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
     with override_settings(DATA_DIR=tmp_path):
         status = main(["compliance", "run", "--period", "2025-Q3", "--engine", "duckdb"])
     assert status == 0
@@ -274,7 +254,7 @@ def test_the_console_script_runs_compliance(tree, tmp_path, capsys):
 def test_rule_options_refuse_unknown_columns_and_channels(tree):
     from django.core.exceptions import ValidationError
 
-    version = mail_standard(tree["m1"])
+    version = factories.common_mail_standard(tree["m1"])
     with pytest.raises(ValidationError) as caught:
         RuleOptions(version=version, measure="shoe_size", channels=["pigeon"]).full_clean()
     assert set(caught.value.message_dict) == {"measure", "channels"}

@@ -10,15 +10,12 @@ import datetime as dt
 import html
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
 from outsidein import workdays
-from outsidein.accounts.models import GovernmentLevel, OrgKind, Role
-from outsidein.accounts.services import organization_create
 from outsidein.compliance.engine import records
 from outsidein.compliance.engine.at_risk import open_items
 from outsidein.compliance.engine.rules import MISSED, PENDING
@@ -26,8 +23,6 @@ from outsidein.compliance.models import ComplianceResult, PeriodKind, ResultSour
 from outsidein.compliance.selectors.plans import version_plan
 from outsidein.compliance.services import compliance_run
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
-from outsidein.standards.services import standard_create, standard_publish
-from outsidein.standards.vocabulary import Channel, StandardType, Unit
 from outsidein.warehouse.engines import open_engine
 from tests import factories
 
@@ -36,51 +31,35 @@ AS_OF = dt.datetime(2025, 12, 31, 12, tzinfo=dt.UTC)
 RECEIVED = at("2025-06-02 09:00")  # a Monday
 
 
-def office(parent, code):
-    return organization_create(code=code, name_en=f"Office {code}", name_fr=f"Bureau {code}",
-                               kind=OrgKind.OFFICE, parent=parent,
-                               level_of_government=GovernmentLevel.PROVINCIAL)
-
-
-def mail_standard(organization, code="CSS-MAIL-RESPONSE"):
-    version = standard_create(
-        organization=organization, code=code, is_common=True,
-        name_en="Mail answered within 15 business days", name_fr="Courrier répondu en 15 jours",
-        text_en="We answer your letter within 15 business days.",
-        text_fr="Nous répondons à votre lettre dans les 15 jours ouvrables.",
-        standard_type=StandardType.TIMELINESS, channel=Channel.MAIL, clock_start="received",
-        clock_stop="responded", unit=Unit.BUSINESS_DAYS, threshold=Decimal(15),
-        target_share=Decimal("0.8"))
-    return standard_publish(version=version, effective_from=dt.date(2025, 4, 1))
+# The shared world's offices: Health's (ours) and Transportation's (the other ministry's).
+O1, O2 = "health-north", "transport-south"
 
 
 @pytest.fixture
-def world(db, tmp_path, client):
-    province = factories.province()
-    m1 = factories.ministry(province, "m1", "Ministry One", "Ministère un")
-    m2 = factories.ministry(province, "m2", "Ministry Two", "Ministère deux")
-    o1, o2 = office(m1, "o1"), office(m2, "o2")
-    version = mail_standard(m1)
-    other = mail_standard(m2, code="M2-MAIL")
-    answered = [record(organization="o1", record_id=f"ok{i:02d}", received_at=RECEIVED,
+def world(province_world, tmp_path, client):
+    m1, m2 = province_world.health, province_world.transport
+    o1, o2 = province_world.health_office, province_world.transport_office
+    version = factories.common_mail_standard(m1)
+    other = factories.common_mail_standard(m2, code="M2-MAIL")
+    answered = [record(organization=O1, record_id=f"ok{i:02d}", received_at=RECEIVED,
                        responded_at=at("2025-06-03 10:00")) for i in range(55)]
-    late = [record(organization="o1", record_id=f"late{i}", received_at=RECEIVED,
+    late = [record(organization=O1, record_id=f"late{i}", received_at=RECEIVED,
                    responded_at=at("2025-07-30 09:00")) for i in range(3)]
-    excluded = [record(organization="o1", record_id="strike1", received_at=RECEIVED,
+    excluded = [record(organization=O1, record_id="strike1", received_at=RECEIVED,
                        responded_at=at("2025-08-30 09:00"), exclusion_reason="labour disruption")]
-    open_late = [record(organization="o1", record_id="open1", received_at=RECEIVED)]
-    fax = [record("fax", organization="o1", record_id="fax1", received_at=RECEIVED,
+    open_late = [record(organization=O1, record_id="open1", received_at=RECEIVED)]
+    fax = [record("fax", organization=O1, record_id="fax1", received_at=RECEIVED,
                   exclusion_reason="labour disruption")]
-    theirs = [record(organization="o2", record_id="m2rec", received_at=RECEIVED,
+    theirs = [record(organization=O2, record_id="m2rec", received_at=RECEIVED,
                      responded_at=at("2025-06-03 10:00"))]
     root = write_dataset(tmp_path / "interactions",
                          answered + late + excluded + open_late + fax + theirs)
     with override_settings(DATA_DIR=tmp_path):
         compliance_run(dataset=root, as_of=AS_OF)
-        lead1 = factories.person("lead1", m1, Role.QUALITY_LEAD)
-        lead2 = factories.person("lead2", m2, Role.ANALYST)
-        yield dict(version=version, other=other, m1=m1, m2=m2, o1=o1, o2=o2, lead1=lead1,
-                   lead2=lead2, client=client, root=root)
+        # Ministry A's quality lead, and a user of the other ministry (B's quality lead).
+        yield dict(version=version, other=other, m1=m1, m2=m2, o1=o1, o2=o2,
+                   lead1=province_world.lead, lead2=province_world.transport_lead,
+                   client=client, root=root)
 
 
 def june(version, organization, channel="mail", service=None):
@@ -119,10 +98,10 @@ def test_dashboard_shows_share_interval_target_volume_chart_and_table(world):
     assert body.count("<svg") >= 1 and "<title id=" in body and "<desc id=" in body
     assert "Data behind the chart" in text
     # The drill-down link names what the result measures: version, organization, period, channel.
-    assert (f'href="/staff/compliance/results/{world["version"].pk}/o1/2025-06/records/'
+    assert (f'href="/staff/compliance/results/{world["version"].pk}/{O1}/2025-06/records/'
             '?channel=mail"') in body
     # Nothing of the other ministry.
-    assert "Ministry Two" not in text and "M2-MAIL" not in text
+    assert "Ministry of Transportation" not in text and "M2-MAIL" not in text
 
 
 def test_blank_is_not_zero(world):
@@ -168,7 +147,7 @@ def test_a_user_sees_only_their_organizations_results(world):
     client = world["client"]
     client.force_login(world["lead2"])
     text = text_of(client.get("/staff/compliance/"))
-    assert "Ministry One" not in text and "Office o1" not in text
+    assert "Ministry of Health" not in text and f"Office {O1}" not in text
     mail = june(world["version"], world["o1"])
     for url in (mail.records_url, mail.records_csv_url, mail.address.url(status="missed"),
                 f"/staff/compliance/results/{mail.pk}/records/",
@@ -235,7 +214,7 @@ def test_reported_results_have_no_records_to_show(world):
         version=world["version"], organization=world["m1"], period_kind=PeriodKind.FISCAL_YEAR,
         period_start=dt.date(2024, 4, 1), period_end=dt.date(2025, 3, 31),
         source=ResultSource.REPORTED, total=10, meeting=9, share=0.9)
-    assert reported.records_url == (f"/staff/compliance/results/{world['version'].pk}/m1/"
+    assert reported.records_url == (f"/staff/compliance/results/{world['version'].pk}/health/"
                                     "FY2024-25/records/?source=reported")
     page = client.get(reported.records_url)
     assert page.status_code == 200
@@ -255,7 +234,7 @@ def test_a_drill_down_link_outlives_the_recomputes_that_replace_its_result(world
     client.force_login(world["lead1"])
     before = june(world["version"], world["o1"])
     link = next(h for h in drill_links(client.get("/staff/compliance/").content.decode())
-                if "/o1/2025-06/" in h and "channel=mail" in h)
+                if f"/{O1}/2025-06/" in h and "channel=mail" in h)
     page = client.get(link)
     csv_link = next(h for h in drill_links(page.content.decode()) if "records.csv" in h)
     listed = text_of(page)
@@ -266,7 +245,7 @@ def test_a_drill_down_link_outlives_the_recomputes_that_replace_its_result(world
     # The night's import brings one more answered letter of June: the result is recomputed and
     # its row replaced. The link names the same cell, so it shows the new figures.
     parts = set(world["root"].rglob("*.parquet"))
-    write_dataset(world["root"], [record(organization="o1", record_id="extra",
+    write_dataset(world["root"], [record(organization=O1, record_id="extra",
                                          received_at=RECEIVED, responded_at=at("2025-06-04 10:00"))])
     added = set(world["root"].rglob("*.parquet")) - parts
     compliance_run(dataset=world["root"], as_of=AS_OF)
@@ -286,7 +265,7 @@ def test_a_drill_down_link_outlives_the_recomputes_that_replace_its_result(world
     response = client.get(csv_link)
     assert response.status_code == 200 and csv_rows(response) == rows
     assert response["Content-Disposition"] == (
-        'attachment; filename="records-CSS-MAIL-RESPONSE-v1-o1-2025-06-mail.csv"')
+        f'attachment; filename="records-CSS-MAIL-RESPONSE-v1-{O1}-2025-06-mail.csv"')
 
 
 def test_a_row_id_link_of_before_leads_to_the_stable_address_while_its_row_lasts(world):
@@ -305,11 +284,11 @@ def test_a_service_result_is_addressed_by_the_service_slug(world):
     client.force_login(world["lead1"])
     licence = factories.service(world["m1"], code="S1")
     write_dataset(world["root"], [
-        record(organization="o1", service="S1", record_id=f"s1-{i}", received_at=RECEIVED,
+        record(organization=O1, service="S1", record_id=f"s1-{i}", received_at=RECEIVED,
                responded_at=at("2025-06-03 10:00")) for i in range(2)])
     compliance_run(dataset=world["root"], as_of=AS_OF)
     result = june(world["version"], world["o1"], service=licence)
-    assert result.records_url == (f"/staff/compliance/results/{world['version'].pk}/o1/2025-06/"
+    assert result.records_url == (f"/staff/compliance/results/{world['version'].pk}/{O1}/2025-06/"
                                   f"records/?service={licence.slug}&channel=mail")
     text = text_of(client.get(result.records_url))
     assert "2 records: 2 met" in text and "test / s1-0" in text and "test / ok00" not in text
@@ -332,20 +311,20 @@ def test_malformed_or_unknown_addresses_answer_404(world):
     client.force_login(world["lead1"])
     version = world["version"].pk
     base = "/staff/compliance/results"
-    for url in (f"{base}/{version}/o1/2025-13/records/?channel=mail",
-                f"{base}/{version}/o1/2025-W60/records/?channel=mail",
-                f"{base}/{version}/o1/FY2025-27/records/?channel=mail",
-                f"{base}/{version}/o1/2025/records/?channel=mail",  # a calendar year: no results
-                f"{base}/{version}/o1/june/records/?channel=mail",
-                f"{base}/{version}/o1/2025-06/records/?channel=pigeon",
-                f"{base}/{version}/o1/2025-06/records/?channel=mail&service=no-such-service",
-                f"{base}/{version}/o1/2025-06/records/?channel=mail&source=rumour",
-                f"{base}/{version}/o1/2025-06/records/?channel=mail&source=reported",
+    for url in (f"{base}/{version}/{O1}/2025-13/records/?channel=mail",
+                f"{base}/{version}/{O1}/2025-W60/records/?channel=mail",
+                f"{base}/{version}/{O1}/FY2025-27/records/?channel=mail",
+                f"{base}/{version}/{O1}/2025/records/?channel=mail",  # a calendar year: no results
+                f"{base}/{version}/{O1}/june/records/?channel=mail",
+                f"{base}/{version}/{O1}/2025-06/records/?channel=pigeon",
+                f"{base}/{version}/{O1}/2025-06/records/?channel=mail&service=no-such-service",
+                f"{base}/{version}/{O1}/2025-06/records/?channel=mail&source=rumour",
+                f"{base}/{version}/{O1}/2025-06/records/?channel=mail&source=reported",
                 f"{base}/{version}/nowhere/2025-06/records/?channel=mail",
-                f"{base}/{world['other'].pk}/o1/2025-06/records/?channel=mail",
-                f"{base}/99999999999999999999999/o1/2025-06/records/?channel=mail",
-                f"{base}/{version}/o1/2025-06/records.csv?channel=pigeon",
-                f"{base}/{version}/o1/9999-99/records.csv",
+                f"{base}/{world['other'].pk}/{O1}/2025-06/records/?channel=mail",
+                f"{base}/99999999999999999999999/{O1}/2025-06/records/?channel=mail",
+                f"{base}/{version}/{O1}/2025-06/records.csv?channel=pigeon",
+                f"{base}/{version}/{O1}/9999-99/records.csv",
                 f"{base}/99999999999999999999999/records/"):
         assert client.get(url).status_code == 404, url
 
@@ -358,11 +337,11 @@ def test_open_items_at_risk_are_decided_by_the_engine_rule(world, tmp_path):
     # 15 business days are allowed, so the deadline is close of business (17:00) on the 15th
     # business day after the day received: received 30 May, due today; received 2 June, due
     # Monday 23 June; received 19 June, far away. Answered items are not open.
-    rows = [record(organization="o1", record_id="due-today", received_at=at("2025-05-30 10:00")),
-            record(organization="o1", record_id="due-monday", received_at=at("2025-06-02 10:00")),
-            record(organization="o1", record_id="fresh", received_at=at("2025-06-19 10:00")),
-            record(organization="o1", record_id="overdue", received_at=at("2025-05-01 10:00")),
-            record(organization="o1", record_id="done", received_at=at("2025-05-01 10:00"),
+    rows = [record(organization=O1, record_id="due-today", received_at=at("2025-05-30 10:00")),
+            record(organization=O1, record_id="due-monday", received_at=at("2025-06-02 10:00")),
+            record(organization=O1, record_id="fresh", received_at=at("2025-06-19 10:00")),
+            record(organization=O1, record_id="overdue", received_at=at("2025-05-01 10:00")),
+            record(organization=O1, record_id="done", received_at=at("2025-05-01 10:00"),
                    responded_at=at("2025-05-02 10:00"))]
     root = write_dataset(tmp_path / "atrisk", rows)
     plan, calendars = version_plan(world["version"], [world["o1"]])
@@ -390,7 +369,7 @@ def test_at_risk_page_lists_overdue_items_in_scope(world):
     client = world["client"]
     client.force_login(world["lead1"])
     month_ago = timezone.now() - dt.timedelta(days=30)
-    write_dataset(world["root"], [record(organization="o1", record_id="stale",
+    write_dataset(world["root"], [record(organization=O1, record_id="stale",
                                          received_at=month_ago)])
     response = client.get("/staff/compliance/at-risk/", {"hours": 8})
     assert response.status_code == 200
@@ -405,7 +384,7 @@ def test_at_risk_page_lists_overdue_items_in_scope(world):
 def test_record_statuses_match_the_engine_for_pending_items(world, tmp_path):
     now = timezone.make_aware(dt.datetime(2025, 6, 3, 12))
     root = write_dataset(tmp_path / "pending", [
-        record(organization="o1", record_id="p1", received_at=at("2025-06-02 10:00"))])
+        record(organization=O1, record_id="p1", received_at=at("2025-06-02 10:00"))])
     plan, calendars = version_plan(world["version"], [world["o1"]])
     engine = open_engine()
     try:
