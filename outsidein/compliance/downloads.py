@@ -6,7 +6,6 @@ as soon as it is written, so a download of millions of records holds one batch a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
@@ -14,16 +13,7 @@ import pyarrow.parquet as pq
 from django.http import StreamingHttpResponse
 
 from outsidein.common.spreadsheet_safe import csv_download
-
-
-def _text(value) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+from outsidein.compliance.engine.records import csv_text
 
 
 def batches_csv(filename: str, schema: pa.Schema,
@@ -32,7 +22,7 @@ def batches_csv(filename: str, schema: pa.Schema,
     def rows():
         for batch in batches:
             for row in batch.to_pylist():
-                yield [_text(row[name]) for name in schema.names]
+                yield [csv_text(row[name]) for name in schema.names]
 
     return csv_download(filename, schema.names, rows())
 

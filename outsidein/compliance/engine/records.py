@@ -267,16 +267,20 @@ CSV_COLUMNS = ("source", "record_id", "start_date", "status", "exclusion_reason"
                "queue", "tier", "fee_paid", "guarantee_eligible")
 
 
+def csv_text(value) -> str:
+    """A value as a CSV cell: blank for none, ISO 8601 for instants and dates, true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def csv_rows(table: pa.Table, factor: int = 1):
     """CSV rows (CSV_COLUMNS) of record rows, elapsed in the standard's unit."""
-    def text(value) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
+    text = csv_text
 
     for batch in table.to_batches(max_chunksize=10_000):
         for row in batch.to_pylist():

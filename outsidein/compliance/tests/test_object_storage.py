@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from outsidein.compliance.models import ComplianceResult
 from outsidein.compliance.selectors.records import at_risk_for_user
 from outsidein.compliance.services import compliance_run
-from outsidein.compliance.tests.test_services import AS_OF, mail_standard, tree  # noqa: F401
+from outsidein.compliance.tests.test_services import AS_OF, O1, O1B, tree  # noqa: F401
 from outsidein.interactions.selectors import interaction_store
 from outsidein.interactions.services import (
     interactions_import_records,
@@ -19,6 +19,7 @@ from outsidein.interactions.services import (
 )
 from outsidein.warehouse.store import StoreUnavailable
 from outsidein.warehouse.tests.s3server import s3_bucket, s3_server  # noqa: F401 - fixtures
+from tests import factories
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +37,15 @@ def import_undo_compact_and_run():
     """Three imports (the second corrects the first), the third undone, the store compacted,
     then a forced run; returns the results as a user reads them."""
     interactions_import_records(source="post", records=[
-        mail("L1", "o1", "2025-06-02", "2025-06-04"),
-        mail("L2", "o1", "2025-06-02", "2025-07-30"),
-        mail("L3", "o1b", "2025-07-07"),
-        mail("L4", "o1", "2025-09-01", "2025-09-02")])
+        mail("L1", O1, "2025-06-02", "2025-06-04"),
+        mail("L2", O1, "2025-06-02", "2025-07-30"),
+        mail("L3", O1B, "2025-07-07"),
+        mail("L4", O1, "2025-09-01", "2025-09-02")])
     interactions_import_records(source="post", records=[
-        mail("L2", "o1", "2025-06-02", "2025-06-05"),  # answered in time after all
-        mail("L5", "o1b", "2025-10-06", "2025-11-28")])
+        mail("L2", O1, "2025-06-02", "2025-06-05"),  # answered in time after all
+        mail("L5", O1B, "2025-10-06", "2025-11-28")])
     third = interactions_import_records(source="post", records=[
-        mail("L1", "o1", "2025-06-02"), mail("L6", "o1", "2025-08-04", "2025-08-05")])
+        mail("L1", O1, "2025-06-02"), mail("L6", O1, "2025-08-04", "2025-08-05")])
     interactions_import_undo(import_id=third.import_id)
     interaction_store().compact(min_files=1)
     report = compliance_run(as_of=AS_OF, force=True)
@@ -65,10 +66,10 @@ def figures():
 
 
 def test_a_run_on_object_storage_equals_the_run_on_disk(tree, settings, s3_bucket):  # noqa: F811
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     lead = person("lead", tree["m1"])
     on_disk = import_undo_compact_and_run()
-    assert ("o1", "fiscal_year", 3, 3) in {(r[1], r[4], r[6], r[7]) for r in on_disk}
+    assert (O1, "fiscal_year", 3, 3) in {(r[1], r[4], r[6], r[7]) for r in on_disk}
     assert open_items(lead) == [("L3", True)]
     ComplianceResult.objects.all().delete()
     settings.INTERACTION_STORE = f"s3://{s3_bucket}/interactions"
@@ -81,9 +82,9 @@ def test_a_run_on_object_storage_equals_the_run_on_disk(tree, settings, s3_bucke
 @pytest.mark.parametrize("where", ["empty folder", "empty bucket", "missing bucket"])
 def test_an_unreadable_or_empty_store_stops_the_run_and_deletes_nothing(
         tree, settings, tmp_path, s3_bucket, where):  # noqa: F811
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     interactions_import_records(source="post", records=[
-        mail("L1", "o1", "2025-06-02", "2025-06-04"), mail("L2", "o1b", "2025-06-03")])
+        mail("L1", O1, "2025-06-02", "2025-06-04"), mail("L2", O1B, "2025-06-03")])
     compliance_run(as_of=AS_OF)
     stored = figures()
     assert stored

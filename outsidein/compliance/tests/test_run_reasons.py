@@ -10,8 +10,9 @@ from django.test import override_settings
 from outsidein.cli import main
 from outsidein.compliance.services import compliance_run
 from outsidein.compliance.tests.recordsets import at, record, write_dataset
-from outsidein.compliance.tests.test_services import mail_standard, results
+from outsidein.compliance.tests.test_services import O1, results
 from outsidein.compliance.tests.test_services import tree as tree  # noqa: F401 (fixture)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +23,11 @@ def run(capsys, *args: str) -> str:
 
 
 def test_a_plain_run_says_which_versions_it_skipped_and_why_and_force_recomputes(tree, tmp_path, capsys):
-    mail_standard(tree["m1"])
-    mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged", threshold=5)
+    factories.common_mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged",
+                                   threshold=5)
     write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"),
+        record(organization=O1, received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"),
                acknowledged_at=at("2025-07-02 10:00"))])
     with override_settings(DATA_DIR=tmp_path):
         first = run(capsys, "--as-of", "2025-12-31")
@@ -38,17 +40,17 @@ def test_a_plain_run_says_which_versions_it_skipped_and_why_and_force_recomputes
         assert "2 version(s): 2 computed (forced)" in forced
         # A new file in the store changes both versions' inputs (both read mail).
         write_dataset(tmp_path / "interactions", [
-            record(organization="o1", received_at=at("2025-08-04 09:00"))])
+            record(organization=O1, received_at=at("2025-08-04 09:00"))])
         changed = run(capsys, "--as-of", "2025-12-31")
         assert "2 version(s): 2 computed (inputs changed); 4 records" in changed
 
 
 def test_as_of_a_date_counts_records_as_they_stood_at_the_end_of_that_day(tree, tmp_path, capsys):
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     write_dataset(tmp_path / "interactions", [
         # Answered after 2025-07-10: as of that date, still open and within 15 business days.
-        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-14 09:00")),
-        record(organization="o1", received_at=at("2025-07-11 09:00"), responded_at=at("2025-07-11 10:00")),
+        record(organization=O1, received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-14 09:00")),
+        record(organization=O1, received_at=at("2025-07-11 09:00"), responded_at=at("2025-07-11 10:00")),
     ])
     with override_settings(DATA_DIR=tmp_path):
         out = run(capsys, "--as-of", "2025-07-10")
@@ -74,11 +76,12 @@ def test_a_bad_as_of_is_one_line_error(tree, tmp_path, capsys):
 
 
 def test_the_report_lists_mixed_reasons_by_count(tree, tmp_path):
-    mail_standard(tree["m1"])
+    factories.common_mail_standard(tree["m1"])
     root = write_dataset(tmp_path / "interactions", [
-        record(organization="o1", received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
+        record(organization=O1, received_at=at("2025-07-02 09:00"), responded_at=at("2025-07-03 09:00"))])
     compliance_run(dataset=root, as_of=dt.datetime(2025, 12, 31, tzinfo=dt.UTC))
-    mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged", threshold=5)
+    factories.common_mail_standard(tree["m1"], code="CSS-MAIL-INTERIM", clock_stop="acknowledged",
+                                   threshold=5)
     report = compliance_run(dataset=root, as_of=dt.datetime(2025, 12, 31, 6, tzinfo=dt.UTC))
     assert report.reasons == {"CSS-MAIL-RESPONSE v1": "same inputs as stored",
                               "CSS-MAIL-INTERIM v1": "no results yet"}

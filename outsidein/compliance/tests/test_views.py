@@ -406,7 +406,7 @@ def test_records_with_a_service_code_nobody_registered_are_listed_under_no_servi
     client = world["client"]
     client.force_login(world["lead1"])
     write_dataset(world["root"], [
-        record(organization="o1", service="POTHOLE", record_id=f"pothole-{i}",
+        record(organization=O1, service="POTHOLE", record_id=f"pothole-{i}",
                received_at=RECEIVED, responded_at=at("2025-06-03 10:00")) for i in range(3)])
     compliance_run(dataset=world["root"], as_of=AS_OF)
     mail = june(world["version"], world["o1"])
@@ -445,7 +445,7 @@ def test_evidence_downloads_every_record_of_the_selection_in_scope(world):
     # Every June record of the standards over lead1's ministry: mail and fax alike, as the
     # stored results counted them; nothing of the other ministry.
     assert len(rows) == counted(world["version"], [world["o1"], world["m1"]]) == 61
-    assert {r["organization"] for r in rows} == {"o1"} and "m2rec" not in {
+    assert {r["organization"] for r in rows} == {O1} and "m2rec" not in {
         r["record_id"] for r in rows}
     by_id = {r["record_id"]: r for r in rows}
     assert (by_id["late0"]["status"], by_id["late0"]["elapsed"], by_id["late0"]["unit"]) == (
@@ -463,7 +463,7 @@ def test_evidence_downloads_every_record_of_the_selection_in_scope(world):
 def test_evidence_outside_the_users_scope_is_nothing(world):
     client = world["client"]
     client.force_login(world["lead1"])
-    response = client.get(EVIDENCE, {"organization": "o2", "period": "2025-06",
+    response = client.get(EVIDENCE, {"organization": O2, "period": "2025-06",
                                      "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert 'aria-invalid="true"' in response.content.decode()
@@ -493,7 +493,7 @@ def test_the_api_pages_through_the_same_records(world):
                                                  "channel": "mail"}).json()
     assert [(r["record_id"], r["exclusion_reason"]) for r in one["items"]] == [
         ("strike1", "labour disruption")]
-    elsewhere = client.get("/api/compliance/records", {"organization": "o2"})
+    elsewhere = client.get("/api/compliance/records", {"organization": O2})
     assert elsewhere.status_code == 200 and elsewhere.json()["count"] == 0
     assert elsewhere.json()["items"] == []
     bad = client.get("/api/compliance/records", {"period": "June"})
@@ -504,8 +504,8 @@ def test_the_records_list_shows_due_times_and_says_what_pending_means(world):
     client = world["client"]
     client.force_login(world["lead1"])
     write_dataset(world["root"], [
-        record(organization="o1", record_id="fresh", received_at=at("2025-12-29 10:00")),
-        record(organization="o1", record_id="promised", received_at=at("2025-12-29 11:00"),
+        record(organization=O1, record_id="fresh", received_at=at("2025-12-29 10:00")),
+        record(organization=O1, record_id="promised", received_at=at("2025-12-29 11:00"),
                due_at=at("2026-01-09 17:00"))])
     compliance_run(dataset=world["root"], as_of=AS_OF)
     december = ComplianceResult.objects.get(
