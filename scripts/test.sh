@@ -7,9 +7,14 @@ PY=.venv/bin/python
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 export OUTSIDEIN_DATA_DIR=${OUTSIDEIN_TEST_DATA_DIR:-$(mktemp -d)}
 status=0
+# Two workers (pytest-xdist): the machine has two cores, and the browser, Spark and benchmark
+# tests wait on other processes. OUTSIDEIN_TEST_WORKERS=0 runs in one process.
+WORKERS=${OUTSIDEIN_TEST_WORKERS:-2}
+XDIST=()
+[ "$WORKERS" != 0 ] && XDIST=(-n "$WORKERS")
 
 echo "== Test suite on SQLite =="
-DATABASE_URL= $PY -m pytest "$@" || status=$?
+DATABASE_URL= $PY -m pytest "${XDIST[@]}" "$@" || status=$?
 
 if $PY - "$PG_URL" <<'PYCODE'
 import sys, psycopg
@@ -22,7 +27,7 @@ PYCODE
 then
   echo "== Test suite on PostgreSQL =="
   # The Spark tests (local, standalone cluster, Spark Connect) use no database: they ran above.
-  DATABASE_URL=$PG_URL $PY -m pytest -m "not spark" "$@" || status=$?
+  DATABASE_URL=$PG_URL $PY -m pytest "${XDIST[@]}" -m "not spark" "$@" || status=$?
 else
   case "${OUTSIDEIN_REQUIRE_SERVICES:-}" in
     1|true|yes) echo "FAILED: PostgreSQL is required (OUTSIDEIN_REQUIRE_SERVICES) but not reachable"; status=1 ;;
