@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -57,3 +58,19 @@ def in_sentence(label: str) -> str:
     """A label inside a sentence: "Fiscal year (April–March)" → "fiscal year (April–March)"."""
     label = str(label)
     return label[:1].lower() + label[1:]
+
+
+def long_date(value) -> str:
+    """A date as people write it in the active language: "December 1, 2026"; in French
+    "1er décembre 2026" (French typography writes the first of the month as an ordinal)."""
+    if value is None:
+        return ""
+    text = formats.date_format(value, "DATE_FORMAT", use_l10n=True)
+    if get_language_code() == "fr" and getattr(value, "day", None) == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
+
+
+def get_language_code() -> str:
+    """The active language's two-letter code ("en" when none is active)."""
+    return (get_language() or "en").split("-")[0]

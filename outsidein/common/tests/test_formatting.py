@@ -50,3 +50,17 @@ def test_counts_are_grouped_and_measures_keep_one_decimal_when_needed():
 def test_a_label_inside_a_sentence_starts_in_lower_case():
     assert in_sentence("Fiscal year (April–March)") == "fiscal year (April–March)"
     assert in_sentence("") == ""
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal():
+    import datetime as dt
+
+    from outsidein.common.formatting import long_date
+
+    with translation.override("fr"):
+        assert long_date(dt.date(2026, 12, 1)) == "1er décembre 2026"
+        assert long_date(dt.date(2026, 12, 2)) == "2 décembre 2026"
+        assert long_date(dt.date(2026, 11, 11)) == "11 novembre 2026"
+    with translation.override("en"):
+        assert long_date(dt.date(2026, 12, 1)) == "Dec. 1, 2026"
+    assert long_date(None) == ""

@@ -7,9 +7,16 @@ from django.urls import translate_url
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
+from outsidein.common import formatting
 from outsidein.common.formatting import percent_figure_trimmed
 
 register = template.Library()
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date as the active language writes it ("1er décembre 2026" in French)."""
+    return formatting.long_date(value)
 
 
 @register.filter
@@ -57,11 +64,11 @@ def public_period(result) -> str:
         return gettext("fiscal year %(first)s–%(last)s") % {"first": start.year, "last": end.year}
     if result.period_kind == "quarter":
         return gettext("%(start)s to %(end)s") % {
-            "start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+            "start": formatting.long_date(start), "end": formatting.long_date(end)}
     if result.period_kind == "month":
         return date_format(start, "YEAR_MONTH_FORMAT")
     return gettext("%(start)s to %(end)s") % {
-        "start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+        "start": formatting.long_date(start), "end": formatting.long_date(end)}
 
 
 # Unit -> (singular, plural) of "Currently completed within %(n)s <unit>".
